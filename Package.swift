@@ -1,0 +1,74 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "swift-ovs",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "ovsdb-server", targets: ["ovsdb-server"]),
+        .executable(name: "ovsdb-tool", targets: ["ovsdb-tool"]),
+        .executable(name: "ovsdb-client", targets: ["ovsdb-client"]),
+        .library(name: "OVSDB", targets: ["OVSDB"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // C edge.
+        .systemLibrary(name: "COpenSSL", pkgConfig: "openssl", providers: [.apt(["libssl-dev"])]),
+
+        // Foundations.
+        .target(name: "JSON"),
+        .target(name: "JSONRPC", dependencies: [
+            "JSON",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
+        .target(name: "Streams", dependencies: [
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .target(name: "Unixctl", dependencies: [
+            "JSON", "JSONRPC", "Streams",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Database.
+        .target(name: "OVSDB", dependencies: ["JSON", "COpenSSL"]),
+        .target(name: "OVSDBServer", dependencies: [
+            "OVSDB", "JSON", "JSONRPC", "Streams", "Unixctl",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        // Programs: thin mains.
+        .executableTarget(name: "ovsdb-server", dependencies: [
+            "OVSDBServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "ovsdb-tool", dependencies: [
+            "OVSDB", "JSON",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "ovsdb-client", dependencies: [
+            "OVSDB", "JSON", "JSONRPC", "Streams",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Tests.
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
+        .testTarget(name: "OVSDBTests", dependencies: ["OVSDB", "JSON"]),
+        .testTarget(name: "OVSDBServerTests", dependencies: [
+            "OVSDBServer", "JSONRPC",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOEmbedded", package: "swift-nio"),
+        ]),
+    ],
+    swiftLanguageModes: [.v5]
+)
