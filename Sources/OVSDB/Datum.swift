@@ -1,0 +1,294 @@
+import JSON
+
+/// The value of one column: a set of atoms, or a map from atoms to atoms, kept sorted by key
+/// with no duplicate keys (as Open vSwitch's `struct ovsdb_datum` is).
+public struct Datum: Hashable, Sendable {
+    public private(set) var keys: [Atom]
+    /// The map's values, parallel to `keys`; nil for a set.
+    public private(set) var values: [Atom]?
+
+    /// A set from keys already sorted and distinct.
+    public init(keys: [Atom]) {
+        self.keys = keys
+        self.values = nil
+    }
+
+    /// A map from parallel arrays already sorted by key with distinct keys.
+    public init(keys: [Atom], values: [Atom]) {
+        self.keys = keys
+        self.values = values
+    }
+
+    public init(atom: Atom) { self.init(keys: [atom]) }
+
+    /// The empty set (or map, when `map` is true).
+    public static func empty(map: Bool = false) -> Datum {
+        map ? Datum(keys: [], values: []) : Datum(keys: [])
+    }
+
+    /// The value a column of `type` has before anything sets it: one default atom (or pair) when
+    /// the type needs at least one element, else empty.
+    public static func defaultValue(_ type: ColumnType) -> Datum {
+        guard type.min > 0 else { return .empty(map: type.isMap) }
+        let key = Atom.defaultValue(type.key.type)
+        if let v = type.value { return Datum(keys: [key], values: [Atom.defaultValue(v.type)]) }
+        return Datum(keys: [key])
+    }
+
+    public var count: Int { keys.count }
+    public var isEmpty: Bool { keys.isEmpty }
+    public var isMap: Bool { values != nil }
+
+    /// The single atom of a scalar datum.
+    public var first: Atom? { keys.first }
+
+    public func contains(_ key: Atom) -> Bool { index(of: key) != nil }
+
+    /// The value for `key` in a map.
+    public func value(for key: Atom) -> Atom? { index(of: key).map { values![$0] } }
+
+    /// Binary search for `key`.
+    public func index(of key: Atom) -> Int? {
+        var lo = 0, hi = keys.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if keys[mid] < key { lo = mid + 1 } else if key < keys[mid] { hi = mid } else { return mid }
+        }
+        return nil
+    }
+
+    /// The pairs of a map (or keys with themselves for a set), in key order.
+    public var pairs: [(key: Atom, value: Atom)] {
+        guard let values else { return keys.map { ($0, $0) } }
+        return Array(zip(keys, values)).map { ($0.0, $0.1) }
+    }
+}
+
+// MARK: - Building from unsorted input
+
+extension Datum {
+    /// Sorts and checks a set; duplicates are an error, as OVSDB requires.
+    static func makeSet(_ atoms: [Atom], json: JSON?) throws(OVSDBError) -> Datum {
+        let sorted = atoms.sorted()
+        for i in sorted.indices.dropFirst() where sorted[i] == sorted[i - 1] {
+            throw .syntax(json, "set contains duplicate")
+        }
+        return Datum(keys: sorted)
+    }
+
+    /// Sorts and checks a map; duplicate keys are an error.
+    static func makeMap(_ pairs: [(Atom, Atom)], json: JSON?) throws(OVSDBError) -> Datum {
+        let sorted = pairs.sorted { $0.0 < $1.0 }
+        for i in sorted.indices.dropFirst() where sorted[i].0 == sorted[i - 1].0 {
+            throw .syntax(json, "map contains duplicate key")
+        }
+        return Datum(keys: sorted.map(\.0), values: sorted.map(\.1))
+    }
+
+    /// A set built from atoms in any order, duplicates folded.
+    public static func set(_ atoms: [Atom]) -> Datum {
+        var sorted = atoms.sorted()
+        var out: [Atom] = []
+        out.reserveCapacity(sorted.count)
+        for a in sorted where out.last != a { out.append(a) }
+        sorted = out
+        return Datum(keys: sorted)
+    }
+
+    /// A map built from pairs in any order; for a repeated key the last pair wins.
+    public static func map(_ pairs: [(Atom, Atom)]) -> Datum {
+        var dict: [Atom: Atom] = [:]
+        for (k, v) in pairs { dict[k] = v }
+        let keys = dict.keys.sorted()
+        return Datum(keys: keys, values: keys.map { dict[$0]! })
+    }
+}
+
+// MARK: - JSON
+
+extension Datum {
+    /// The RFC 7047 JSON form: a lone atom for a one-element set, `["set", [...]]` otherwise,
+    /// `["map", [[k, v], ...]]` for maps.
+    public var json: JSON {
+        if let values {
+            var pairs: [JSON] = []
+            pairs.reserveCapacity(keys.count)
+            for i in keys.indices { pairs.append(.array([keys[i].json, values[i].json])) }
+            return .array([.string("map"), .array(pairs)])
+        }
+        if keys.count == 1 { return keys[0].json }
+        return .array([.string("set"), .array(keys.map(\.json))])
+    }
+
+    /// Reads a datum of `type` from JSON and checks every constraint but references.
+    public init(json: JSON, type: ColumnType, symbols: SymbolTable? = nil) throws(OVSDBError) {
+        self = try Datum.parse(json, type: type, symbols: symbols, checkSize: true)
+    }
+
+    /// Reads a datum whose size is not checked against the column (mutation arguments,
+    /// condition values).
+    public init(uncheckedSizeJSON json: JSON, type: ColumnType, symbols: SymbolTable? = nil) throws(OVSDBError) {
+        self = try Datum.parse(json, type: type, symbols: symbols, checkSize: false)
+    }
+
+    private static func parse(_ json: JSON, type: ColumnType, symbols: SymbolTable?, checkSize: Bool) throws(OVSDBError) -> Datum {
+        let datum: Datum
+        if let valueType = type.value {
+            guard case .array(let a) = json, a.count == 2, a[0].stringValue == "map", let elements = a[1].arrayValue else {
+                throw .syntax(json, "expected map")
+            }
+            var pairs: [(Atom, Atom)] = []
+            pairs.reserveCapacity(elements.count)
+            for e in elements {
+                guard case .array(let kv) = e, kv.count == 2 else { throw .syntax(e, "expected 2-element array") }
+                let k = try Atom(json: kv[0], type: type.key.type, symbols: symbols)
+                let v = try Atom(json: kv[1], type: valueType.type, symbols: symbols)
+                try type.key.check(k)
+                try valueType.check(v)
+                pairs.append((k, v))
+            }
+            datum = try makeMap(pairs, json: json)
+        } else if case .array(let a) = json, a.count == 2, a[0].stringValue == "set" {
+            guard let elements = a[1].arrayValue else { throw .syntax(json, "expected array") }
+            var atoms: [Atom] = []
+            atoms.reserveCapacity(elements.count)
+            for e in elements {
+                let atom = try Atom(json: e, type: type.key.type, symbols: symbols)
+                try type.key.check(atom)
+                atoms.append(atom)
+            }
+            datum = try makeSet(atoms, json: json)
+        } else {
+            let atom = try Atom(json: json, type: type.key.type, symbols: symbols)
+            try type.key.check(atom)
+            datum = Datum(keys: [atom])
+        }
+        if checkSize { try datum.checkSize(type, json: json) }
+        return datum
+    }
+
+    func checkSize(_ type: ColumnType, json: JSON?) throws(OVSDBError) {
+        guard keys.count < type.min || keys.count > type.max else { return }
+        let kind = type.isMap ? "map" : "set"
+        let max = type.max == .max ? "unlimited" : String(type.max)
+        throw .syntax(json, "\(kind) must have \(type.min) to \(max) members but \(keys.count) are present")
+    }
+}
+
+// MARK: - Set algebra used by conditions and mutations
+
+extension Datum {
+    /// True if every element (pair, for maps) of `other` is in `self`.
+    public func includes(_ other: Datum) -> Bool {
+        for i in other.keys.indices {
+            guard let j = index(of: other.keys[i]) else { return false }
+            if let ov = other.values, values![j] != ov[i] { return false }
+        }
+        return true
+    }
+
+    /// True if no element (pair, for maps) of `other` is in `self`.
+    public func excludes(_ other: Datum) -> Bool {
+        for i in other.keys.indices {
+            guard let j = index(of: other.keys[i]) else { continue }
+            if let ov = other.values {
+                if values![j] == ov[i] { return false }
+            } else {
+                return false
+            }
+        }
+        return true
+    }
+
+    /// Adds the elements of `other` whose keys are not present yet (a map keeps its old values).
+    public mutating func insert(_ other: Datum) {
+        guard !other.isEmpty else { return }
+        var k: [Atom] = [], v: [Atom] = []
+        k.reserveCapacity(keys.count + other.keys.count)
+        var i = 0, j = 0
+        while i < keys.count || j < other.keys.count {
+            if j == other.keys.count || (i < keys.count && keys[i] < other.keys[j]) {
+                k.append(keys[i]); if let values { v.append(values[i]) }; i += 1
+            } else if i == keys.count || other.keys[j] < keys[i] {
+                k.append(other.keys[j]); if values != nil { v.append(other.values![j]) }; j += 1
+            } else {
+                k.append(keys[i]); if let values { v.append(values[i]) }; i += 1; j += 1
+            }
+        }
+        keys = k
+        if values != nil { values = v }
+    }
+
+    /// Removes elements of `other`: by key when `other` is a set, by key-and-value when it is a map.
+    public mutating func delete(_ other: Datum) {
+        guard !other.isEmpty, !isEmpty else { return }
+        var k: [Atom] = [], v: [Atom] = []
+        k.reserveCapacity(keys.count)
+        for i in keys.indices {
+            var drop = false
+            if let j = other.index(of: keys[i]) {
+                if let ov = other.values, let values { drop = ov[j] == values[i] } else { drop = true }
+            }
+            if !drop {
+                k.append(keys[i])
+                if let values { v.append(values[i]) }
+            }
+        }
+        keys = k
+        if values != nil { values = v }
+    }
+
+    /// Replaces every key with `transform(key)`, re-sorting; used by arithmetic mutations.
+    /// Returns false if two keys collide.
+    mutating func transformKeys(_ transform: (Atom) throws(OVSDBError) -> Atom) throws(OVSDBError) -> Bool {
+        var pairs: [(Atom, Atom?)] = []
+        pairs.reserveCapacity(keys.count)
+        for i in keys.indices { pairs.append((try transform(keys[i]), values?[i])) }
+        pairs.sort { $0.0 < $1.0 }
+        for i in pairs.indices.dropFirst() where pairs[i].0 == pairs[i - 1].0 { return false }
+        keys = pairs.map(\.0)
+        if values != nil { values = pairs.map { $0.1! } }
+        return true
+    }
+
+    /// The diff from `self` to `new`, in the form of the OVSDB log and `update2` messages: for a
+    /// set, the symmetric difference; for a map, removed pairs with their old value and added or
+    /// changed pairs with their new value.
+    public func diff(to new: Datum) -> Datum {
+        var k: [Atom] = [], v: [Atom] = []
+        var i = 0, j = 0
+        while i < keys.count || j < new.keys.count {
+            if j == new.keys.count || (i < keys.count && keys[i] < new.keys[j]) {
+                k.append(keys[i]); if let values { v.append(values[i]) }; i += 1
+            } else if i == keys.count || new.keys[j] < keys[i] {
+                k.append(new.keys[j]); if let nv = new.values { v.append(nv[j]) }; j += 1
+            } else {
+                if let values, let nv = new.values, values[i] != nv[j] {
+                    k.append(keys[i]); v.append(nv[j])
+                }
+                i += 1; j += 1
+            }
+        }
+        return values == nil ? Datum(keys: k) : Datum(keys: k, values: v)
+    }
+
+    /// Applies a diff made by `diff(to:)`.
+    public mutating func apply(diff: Datum) {
+        var k: [Atom] = [], v: [Atom] = []
+        var i = 0, j = 0
+        while i < keys.count || j < diff.keys.count {
+            if j == diff.keys.count || (i < keys.count && keys[i] < diff.keys[j]) {
+                k.append(keys[i]); if let values { v.append(values[i]) }; i += 1
+            } else if i == keys.count || diff.keys[j] < keys[i] {
+                k.append(diff.keys[j]); if let dv = diff.values { v.append(dv[j]) }; j += 1
+            } else {
+                if let values, let dv = diff.values, values[i] != dv[j] {
+                    k.append(keys[i]); v.append(dv[j])
+                }
+                i += 1; j += 1
+            }
+        }
+        keys = k
+        if values != nil { values = v }
+    }
+}

@@ -1,0 +1,262 @@
+import JSON
+
+/// Runs the operations of a `transact` request against a database (RFC 7047 §4.1.3, §5.2),
+/// producing the result array exactly as Open vSwitch lays it out: one result per operation;
+/// on an operation's failure its error object then `null` for each operation not run; on a
+/// commit-time failure every result and then the error.
+public struct Execution {
+    /// What the server knows about the client that the operations may ask.
+    public struct Context {
+        /// Whether the session holds lock `name` (for `assert`).
+        public var ownsLock: (String) -> Bool
+        /// How long this request has already waited, for `wait` timeouts.
+        public var elapsedMilliseconds: Int64
+        /// Whether the session may only read (then anything that writes fails).
+        public var readOnly: Bool
+
+        public init(ownsLock: @escaping (String) -> Bool = { _ in false }, elapsedMilliseconds: Int64 = 0, readOnly: Bool = false) {
+            self.ownsLock = ownsLock
+            self.elapsedMilliseconds = elapsedMilliseconds
+            self.readOnly = readOnly
+        }
+    }
+
+    public enum Outcome {
+        /// The result array, and what was committed (nil when nothing was).
+        case completed(JSON, ChangeSet?)
+        /// A `wait` is not satisfied yet: run the request again after the next commit, or once
+        /// `timeoutMilliseconds` have passed (nil: no limit).
+        case blocked(timeoutMilliseconds: Int64?)
+    }
+
+    let transaction: Transaction
+    let symbols = SymbolTable()
+    let context: Context
+    private var waitTimeout: Int64?
+    private var blocked = false
+
+    private init(database: Database, context: Context) {
+        self.transaction = Transaction(database)
+        self.context = context
+    }
+
+    /// Executes `operations` (the `transact` params after the database name).
+    public static func run(_ operations: ArraySlice<JSON>, on database: Database, context: Context = Context()) -> Outcome {
+        var x = Execution(database: database, context: context)
+        return x.run(operations)
+    }
+
+    private mutating func run(_ operations: ArraySlice<JSON>) -> Outcome {
+        var results: [JSON] = []
+        results.reserveCapacity(operations.count + 1)
+        let n = operations.count
+        for (i, op) in operations.enumerated() {
+            var result = JSONObject()
+            var parser = MemberParser(op, context: "ovsdb operation \(i + 1) of \(n)")
+            var error: OVSDBError?
+            do throws(OVSDBError) {
+                try execute(&parser, &result)
+            } catch let e {
+                error = e
+            }
+            if let parseError = parser.finish() { error = parseError }
+            if blocked { return .blocked(timeoutMilliseconds: waitTimeout) }
+            if let error {
+                results.append(error.json)
+                while results.count < n { results.append(.null) }
+                return .completed(.array(results), nil)
+            }
+            results.append(.object(result))
+        }
+        do throws(OVSDBError) {
+            if transaction.isEmpty { return .completed(.array(results), nil) }
+            let changes = try transaction.commit()
+            return .completed(.array(results), changes)
+        } catch let e {
+            results.append(e.json)
+            return .completed(.array(results), nil)
+        }
+    }
+
+    private mutating func execute(_ p: inout MemberParser, _ result: inout JSONObject) throws(OVSDBError) {
+        guard let op = p.member("op", .identifier)?.stringValue else { return }
+        switch op {
+        case "insert": try insert(&p, &result)
+        case "select": try select(&p, &result)
+        case "update": try update(&p, &result)
+        case "mutate": try mutate(&p, &result)
+        case "delete": try delete(&p, &result)
+        case "wait": try wait(&p)
+        case "commit": try commit(&p)
+        case "abort": throw OVSDBError("aborted", "aborted by request")
+        case "comment": if let c = p.member("comment", .string)?.stringValue { transaction.comments.append(c) }
+        case "assert": try assertLock(&p)
+        default: p.raise("No operation \"\(op)\"")
+        }
+    }
+
+    // MARK: Operations
+
+    private func table(_ p: inout MemberParser) -> (Int, TableSchema)? {
+        guard let name = p.member("table", .identifier)?.stringValue else { return nil }
+        guard let t = transaction.schema.position(of: name) else {
+            p.raise("No table named \(name).")
+            return nil
+        }
+        return (t, transaction.schema.tables[t])
+    }
+
+    private func whereClause(_ p: inout MemberParser, _ table: TableSchema) throws(OVSDBError) -> Where? {
+        guard let w = p.member("where", .array) else { return nil }
+        return try Where(json: w, table: table, symbols: symbols)
+    }
+
+    /// Parses a row object into column values.
+    private func rowValues(_ json: JSON, _ table: TableSchema) throws(OVSDBError) -> [(ColumnRef, Datum)] {
+        guard let o = json.objectValue else { throw .syntax(json, "Object expected.") }
+        var out: [(ColumnRef, Datum)] = []
+        out.reserveCapacity(o.count)
+        for (name, value) in o {
+            guard let c = ColumnRef(name, in: table) else {
+                throw OVSDBError("unknown column", "No column \(name) in table \(table.name).", syntax: json)
+            }
+            out.append((c, try Datum(json: value, type: c.type(in: table), symbols: symbols)))
+        }
+        return out
+    }
+
+    private func columnList(_ json: JSON?, _ table: TableSchema) throws(OVSDBError) -> [ColumnRef] {
+        guard let json else { return ColumnRef.all(table) }
+        guard let names = json.arrayValue else { throw .syntax(json, "array of column names expected") }
+        var out: [ColumnRef] = []
+        for n in names {
+            guard let s = n.stringValue, let c = ColumnRef(s, in: table) else {
+                throw .syntax(n, "\(n.stringValue ?? n.description) is not a valid column name")
+            }
+            if out.contains(c) { throw .syntax(json, "column set contains duplicate") }
+            out.append(c)
+        }
+        return out
+    }
+
+    private mutating func checkWritable() throws(OVSDBError) {
+        if context.readOnly { throw OVSDBError("not allowed", "Transaction is read-only.") }
+    }
+
+    private mutating func insert(_ p: inout MemberParser, _ result: inout JSONObject) throws(OVSDBError) {
+        let target = table(&p)
+        let rowJSON = p.member("row", .object, optional: true)
+        let uuidName = p.member("uuid-name", .identifier, optional: true)?.stringValue
+        let uuidText = p.member("uuid", .string, optional: true)?.stringValue
+        guard let (t, schema) = target, !p.hasError else { return }
+        try checkWritable()
+        var explicit: UUID?
+        if let uuidText {
+            guard let u = UUID(uuidText) else { throw .syntax(.string(uuidText), "\"\(uuidText)\" is not a valid UUID") }
+            explicit = u
+        }
+        let uuid = try uuidName.map { n throws(OVSDBError) in try symbols.create(n, uuid: explicit) } ?? explicit ?? .random()
+        if transaction.row(t, uuid) != nil || transaction.overlay[t][uuid] != nil {
+            throw OVSDBError("duplicate uuid", "This UUID would duplicate a UUID already present within the table or deleted within the same transaction.")
+        }
+        var row = Row(defaultsFor: schema, uuid: uuid)
+        if let rowJSON {
+            for (c, d) in try rowValues(rowJSON, schema) { if case .user(let i) = c { row.values[i] = d } }
+        }
+        transaction.put(t, row)
+        result.appendUnique("uuid", Atom.uuid(uuid).json)
+    }
+
+    private mutating func select(_ p: inout MemberParser, _ result: inout JSONObject) throws(OVSDBError) {
+        let target = table(&p)
+        guard let (t, schema) = target else { return }
+        let condition = try whereClause(&p, schema)
+        let columns = try columnList(p.member("columns", .array, optional: true), schema)
+        guard let condition, !p.hasError else { return }
+        let rows = transaction.rows(t, where: condition)
+        result.appendUnique("rows", .array(rows.map { $0.json(columns, schema: schema) }))
+    }
+
+    private mutating func update(_ p: inout MemberParser, _ result: inout JSONObject) throws(OVSDBError) {
+        let target = table(&p)
+        guard let (t, schema) = target else { return }
+        let condition = try whereClause(&p, schema)
+        guard let rowJSON = p.member("row", .object), let condition, !p.hasError else { return }
+        let values = try rowValues(rowJSON, schema)
+        for (c, _) in values {
+            guard case .user(let i) = c, schema.columns[i].mutable else {
+                throw OVSDBError("constraint violation", "Cannot update immutable column \(c.name(in: schema)) in table \(schema.name).", syntax: p.json)
+            }
+        }
+        try checkWritable()
+        let rows = transaction.rows(t, where: condition)
+        for var r in rows {
+            for (c, d) in values { if case .user(let i) = c { r.values[i] = d } }
+            transaction.put(t, r)
+        }
+        result.appendUnique("count", .integer(Int64(rows.count)))
+    }
+
+    private mutating func mutate(_ p: inout MemberParser, _ result: inout JSONObject) throws(OVSDBError) {
+        let target = table(&p)
+        guard let (t, schema) = target else { return }
+        let condition = try whereClause(&p, schema)
+        guard let list = p.member("mutations", .array)?.arrayValue, let condition, !p.hasError else { return }
+        var mutations: [Mutation] = []
+        for m in list { mutations.append(try Mutation(json: m, table: schema, symbols: symbols)) }
+        try checkWritable()
+        let rows = transaction.rows(t, where: condition)
+        for var r in rows {
+            for m in mutations { try m.apply(to: &r, table: schema) }
+            transaction.put(t, r)
+        }
+        result.appendUnique("count", .integer(Int64(rows.count)))
+    }
+
+    private mutating func delete(_ p: inout MemberParser, _ result: inout JSONObject) throws(OVSDBError) {
+        let target = table(&p)
+        guard let (t, schema) = target else { return }
+        guard let condition = try whereClause(&p, schema), !p.hasError else { return }
+        try checkWritable()
+        let rows = transaction.rows(t, where: condition)
+        for r in rows { transaction.delete(t, r.uuid) }
+        result.appendUnique("count", .integer(Int64(rows.count)))
+    }
+
+    private mutating func wait(_ p: inout MemberParser) throws(OVSDBError) {
+        let target = table(&p)
+        guard let (t, schema) = target else { return }
+        let condition = try whereClause(&p, schema)
+        let columns = try columnList(p.member("columns", .array, optional: true), schema)
+        let until = p.member("until", .string)?.stringValue
+        let rows = p.member("rows", .array)?.arrayValue
+        let timeout = p.member("timeout", .integer, optional: true)?.integerValue
+        guard let condition, let until, let rows, !p.hasError else { return }
+        guard until == "==" || until == "!=" else { throw .syntax(.string(until), "unknown until \"\(until)\"") }
+        var expected = Set<[Datum]>()
+        for r in rows {
+            var row = Row(defaultsFor: schema, uuid: .zero)
+            for (c, d) in try rowValues(r, schema) { if case .user(let i) = c { row.values[i] = d } }
+            expected.insert(columns.map { row.value($0) })
+        }
+        let actual = Set(transaction.rows(t, where: condition).map { r in columns.map { r.value($0) } })
+        guard (actual == expected) != (until == "==") else { return }
+        let limit = timeout ?? .max
+        if limit > 0 && context.elapsedMilliseconds < limit {
+            blocked = true
+            waitTimeout = timeout.map { $0 - context.elapsedMilliseconds }
+            return
+        }
+        throw OVSDBError("timed out", "\"wait\" timed out")
+    }
+
+    private mutating func commit(_ p: inout MemberParser) throws(OVSDBError) {
+        guard let durable = p.member("durable", .boolean)?.boolValue else { return }
+        if durable { transaction.durable = true }
+    }
+
+    private mutating func assertLock(_ p: inout MemberParser) throws(OVSDBError) {
+        guard let lock = p.member("lock", .identifier)?.stringValue else { return }
+        if !context.ownsLock(lock) { throw OVSDBError("not owner", "Asserted lock \(lock) not held.") }
+    }
+}

@@ -1,0 +1,210 @@
+extension Transaction {
+    /// Checks the transaction and installs it in the database.
+    ///
+    /// In order, as Open vSwitch does: garbage-collect unreferenced non-root rows, drop weak
+    /// references to rows that do not exist, check strong references, `maxRows` and index
+    /// uniqueness; then give every changed row a new version. On error nothing is installed.
+    @discardableResult
+    public func commit(id: UUID = .random(), newVersion: () -> UUID = UUID.random) throws(OVSDBError) -> ChangeSet {
+        var delta = referenceDelta()
+        collectGarbage(&delta)
+        try dropWeakReferences()
+        try checkStrongReferences(delta)
+        try checkMaxRows()
+        try checkIndexes()
+        let changes = changeSet(id: id, newVersion: newVersion)
+        try database.install(changes)
+        return changes
+    }
+
+    /// The change in inbound strong references to each row that the overlay makes.
+    private func referenceDelta() -> [UUID: Int] {
+        var delta: [UUID: Int] = [:]
+        for (t, slots) in overlay.enumerated() {
+            let table = schema.tables[t]
+            for (u, slot) in slots {
+                if let old = database.tables[t].rows[u] {
+                    Database.forEachStrongReference(old, table) { delta[$0, default: 0] -= 1 }
+                }
+                if case .live(let new) = slot {
+                    Database.forEachStrongReference(new, table) { delta[$0, default: 0] += 1 }
+                }
+            }
+        }
+        return delta
+    }
+
+    private func references(_ u: UUID, _ delta: [UUID: Int]) -> Int {
+        (database.strongReferences[u] ?? 0) + (delta[u] ?? 0)
+    }
+
+    /// Deletes rows of non-root tables that nothing references any more, cascading.
+    private func collectGarbage(_ delta: inout [UUID: Int]) {
+        var candidates: [(Int, UUID)] = []
+        for (t, slots) in overlay.enumerated() where !schema.tables[t].isRoot {
+            for (u, slot) in slots { if case .live = slot { candidates.append((t, u)) } }
+        }
+        for (u, d) in delta where d < 0 {
+            if let t = tableOfReferenceTarget(u), !schema.tables[t].isRoot { candidates.append((t, u)) }
+        }
+        while let (t, u) = candidates.popLast() {
+            guard references(u, delta) <= 0, let r = row(t, u) else { continue }
+            let table = schema.tables[t]
+            delete(t, u)
+            forEachStrongTarget(r, table) { target, tt in
+                delta[target, default: 0] -= 1
+                if !schema.tables[tt].isRoot { candidates.append((tt, target)) }
+            }
+        }
+    }
+
+    /// The table a referenced uuid lives in, found among rows this transaction can see.
+    private func tableOfReferenceTarget(_ u: UUID) -> Int? {
+        for t in schema.tables.indices where overlay[t][u] != nil || database.tables[t].rows[u] != nil { return t }
+        return nil
+    }
+
+    private func forEachStrongTarget(_ row: Row, _ table: TableSchema, _ body: (UUID, Int) -> Void) {
+        for (i, column) in table.columns.enumerated() where column.type.references(.strong) {
+            let d = row.values[i]
+            if column.type.key.isStrongReference, let ref = column.type.key.refTable, let tt = schema.position(of: ref) {
+                for a in d.keys { if let u = a.uuidValue { body(u, tt) } }
+            }
+            if let vt = column.type.value, vt.isStrongReference, let ref = vt.refTable, let tt = schema.position(of: ref), let vs = d.values {
+                for a in vs { if let u = a.uuidValue { body(u, tt) } }
+            }
+        }
+    }
+
+    /// Removes weak references to rows that do not exist after this transaction.
+    private func dropWeakReferences() throws(OVSDBError) {
+        var tablesWithDeletions = Set<String>()
+        for (t, slots) in overlay.enumerated() {
+            for case .deleted in slots.values { tablesWithDeletions.insert(schema.tables[t].name); break }
+        }
+        for (t, table) in schema.tables.enumerated() {
+            let weakColumns = table.columns.indices.filter { table.columns[$0].type.references(.weak) }
+            guard !weakColumns.isEmpty else { continue }
+            let scanAll = weakColumns.contains { i in
+                let c = table.columns[i].type
+                return [c.key, c.value].contains { b in b.map { $0.refType == .weak && tablesWithDeletions.contains($0.refTable ?? "") } ?? false }
+            }
+            let rows: [Row] = scanAll ? self.rows(t, where: Where()) : overlay[t].values.compactMap { if case .live(let r) = $0 { return r } else { return nil } }
+            for var r in rows {
+                var changed = false
+                for i in weakColumns {
+                    let before = r.values[i]
+                    let after = pruned(before, table.columns[i].type)
+                    guard after.count != before.count else { continue }
+                    if after.count < table.columns[i].type.min {
+                        throw .constraint("Deletion of \(before.count - after.count) weak reference(s) to deleted (or never-existing) rows from column \"\(table.columns[i].name)\" in \"\(table.name)\" row \(r.uuid) caused this column to become empty, but constraints do not allow this column to be empty.")
+                    }
+                    r.values[i] = after
+                    changed = true
+                }
+                if changed { put(t, r) }
+            }
+        }
+    }
+
+    private func pruned(_ d: Datum, _ type: ColumnType) -> Datum {
+        func dangling(_ a: Atom, _ base: BaseType?) -> Bool {
+            guard let base, base.refType == .weak, let ref = base.refTable, let tt = schema.position(of: ref), let u = a.uuidValue else { return false }
+            return row(tt, u) == nil
+        }
+        var keys: [Atom] = [], values: [Atom] = []
+        for i in d.keys.indices {
+            if dangling(d.keys[i], type.key) || (d.values.map { dangling($0[i], type.value) } ?? false) { continue }
+            keys.append(d.keys[i])
+            if let vs = d.values { values.append(vs[i]) }
+        }
+        return d.isMap ? Datum(keys: keys, values: values) : Datum(keys: keys)
+    }
+
+    /// Every strong reference in a changed row must name a row that exists, and a deleted row
+    /// must have no strong references left.
+    private func checkStrongReferences(_ delta: [UUID: Int]) throws(OVSDBError) {
+        for (t, slots) in overlay.enumerated() {
+            let table = schema.tables[t]
+            for (u, slot) in slots {
+                switch slot {
+                case .live(let r):
+                    for (i, column) in table.columns.enumerated() where column.type.references(.strong) {
+                        let d = r.values[i]
+                        for (base, atoms) in [(column.type.key, d.keys), (column.type.value, d.values ?? [])] {
+                            guard let base, base.isStrongReference, let ref = base.refTable, let tt = schema.position(of: ref) else { continue }
+                            for a in atoms {
+                                if let target = a.uuidValue, row(tt, target) == nil {
+                                    throw .referentialIntegrity("Table \(table.name) column \(column.name) row \(u) references nonexistent row \(target) in table \(ref).")
+                                }
+                            }
+                        }
+                    }
+                case .deleted:
+                    guard database.tables[t].rows[u] != nil else { continue }
+                    let n = references(u, delta)
+                    if n > 0 {
+                        throw .referentialIntegrity("cannot delete \(table.name) row \(u) because of \(n) remaining reference(s)")
+                    }
+                }
+            }
+        }
+    }
+
+    private func checkMaxRows() throws(OVSDBError) {
+        for (t, table) in schema.tables.enumerated() where !overlay[t].isEmpty {
+            guard let max = table.maxRows else { continue }
+            let n = liveCount(t)
+            if n > max {
+                throw .constraint("Transaction causes \"\(table.name)\" table to contain \(n) rows, greater than the schema-defined limit of \(max) row(s).")
+            }
+        }
+    }
+
+    private func checkIndexes() throws(OVSDBError) {
+        for (t, table) in schema.tables.enumerated() where !overlay[t].isEmpty && !table.indexes.isEmpty {
+            for (i, index) in table.indexes.enumerated() {
+                var seen: [[Datum]: UUID] = [:]
+                for case .live(let r) in overlay[t].values {
+                    let key = Table.indexKey(r, index)
+                    if let other = seen[key] {
+                        throw indexError(table, index, key, r.uuid, "was inserted by this transaction", other, "was inserted by this transaction")
+                    }
+                    seen[key] = r.uuid
+                    if let committed = database.tables[t].indexes[i][key], committed != r.uuid, overlay[t][committed] == nil {
+                        let what = database.tables[t].rows[r.uuid] == nil ? "was inserted by this transaction" : "was modified by this transaction"
+                        throw indexError(table, index, key, r.uuid, what, committed, "existed in the database before this transaction and was not modified by the transaction")
+                    }
+                }
+            }
+        }
+    }
+
+    private func indexError(_ table: TableSchema, _ index: [Int], _ key: [Datum], _ a: UUID, _ aWhat: String, _ b: UUID, _ bWhat: String) -> OVSDBError {
+        let values = zip(key, index).map { $0.text(table.columns[$1].type) }.joined(separator: ", ")
+        let names = index.map { table.columns[$0].name }.joined(separator: ", ")
+        return .constraint("Transaction causes multiple rows in \"\(table.name)\" table to have identical values (\(values)) for index on column\(index.count > 1 ? "s" : "") \(names).  First row, with UUID \(a), \(aWhat).  Second row, with UUID \(b), \(bWhat).")
+    }
+
+    /// The committed form of the overlay: new versions for changed rows, no-ops dropped.
+    private func changeSet(id: UUID, newVersion: () -> UUID) -> ChangeSet {
+        var tables: [[ChangeSet.RowChange]] = []
+        tables.reserveCapacity(overlay.count)
+        for (t, slots) in overlay.enumerated() {
+            var list: [ChangeSet.RowChange] = []
+            for (u, slot) in slots {
+                let old = database.tables[t].rows[u]
+                switch slot {
+                case .live(var r):
+                    if let old, old.values == r.values { continue }
+                    r.version = newVersion()
+                    list.append(.init(uuid: u, old: old, new: r))
+                case .deleted:
+                    if let old { list.append(.init(uuid: u, old: old, new: nil)) }
+                }
+            }
+            tables.append(list)
+        }
+        return ChangeSet(tables: tables, comment: comments.isEmpty ? nil : comments.joined(separator: "\n"), durable: durable, id: id)
+    }
+}

@@ -1,0 +1,72 @@
+/// A 128-bit OVSDB uuid, ordered as Open vSwitch orders them (which is also the order of their
+/// text forms).
+public struct UUID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public var high: UInt64
+    public var low: UInt64
+
+    public init(high: UInt64, low: UInt64) {
+        self.high = high
+        self.low = low
+    }
+
+    /// The all-zero uuid, which OVSDB uses as the default of a uuid column.
+    public static let zero = UUID(high: 0, low: 0)
+
+    /// A random version-4 uuid.
+    public static func random() -> UUID {
+        var g = SystemRandomNumberGenerator()
+        return random(using: &g)
+    }
+
+    public static func random<G: RandomNumberGenerator>(using g: inout G) -> UUID {
+        let h = (g.next() & ~0xF000) | 0x4000
+        let l = (g.next() & ~(0xC000_0000_0000_0000 as UInt64)) | 0x8000_0000_0000_0000
+        return UUID(high: h, low: l)
+    }
+
+    /// Parses the canonical 36-character form (`xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`), any case.
+    public init?(_ text: String) {
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var digits = 0
+        var ok = true
+        var count = 0
+        for b in text.utf8 {
+            defer { count += 1 }
+            if count == 8 || count == 13 || count == 18 || count == 23 {
+                if b != UInt8(ascii: "-") { ok = false }
+                continue
+            }
+            let v: UInt64
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): v = UInt64(b - UInt8(ascii: "0"))
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): v = UInt64(b - UInt8(ascii: "a") + 10)
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): v = UInt64(b - UInt8(ascii: "A") + 10)
+            default: ok = false; v = 0
+            }
+            if digits < 16 { high = high << 4 | v } else { low = low << 4 | v }
+            digits += 1
+        }
+        guard ok, count == 36, digits == 32 else { return nil }
+        self.init(high: high, low: low)
+    }
+
+    public var description: String {
+        let hex: StaticString = "0123456789abcdef"
+        var out = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
+        var pos = 0
+        for nibble in 0..<32 {
+            if pos == 8 || pos == 13 || pos == 18 || pos == 23 { pos += 1 }
+            let word = nibble < 16 ? high : low
+            let shift = UInt64(60 - 4 * (nibble % 16))
+            out[pos] = hex.utf8Start[Int((word >> shift) & 0xF)]
+            pos += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The first 8 hex digits, as `ovsdb-tool show-log` abbreviates.
+    public var shortDescription: String { String(description.prefix(8)) }
+
+    public static func < (a: UUID, b: UUID) -> Bool { (a.high, a.low) < (b.high, b.low) }
+}
