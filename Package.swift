@@ -29,6 +29,7 @@ let package = Package(
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        .target(name: "Daemon"),
         .target(name: "Unixctl", dependencies: [
             "JSON", "JSONRPC", "Streams",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -47,8 +48,10 @@ let package = Package(
 
         // Programs: thin mains.
         .executableTarget(name: "ovsdb-server", dependencies: [
-            "OVSDBServer",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            "OVSDBServer", "OVSDB", "Daemon", "Unixctl",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
         ]),
         .executableTarget(name: "ovsdb-tool", dependencies: [
             "OVSDB", "JSON",

@@ -105,3 +105,17 @@ extension JSON: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, Express
     }
     public init(nilLiteral: ()) { self = .null }
 }
+
+extension JSON: Hashable {
+    public func hash(into h: inout Hasher) {
+        switch self {
+        case .null: h.combine(0)
+        case .bool(let b): h.combine(b)
+        case .integer(let i): h.combine(i)
+        case .real(let r): h.combine(r)
+        case .string(let s): h.combine(s)
+        case .array(let a): h.combine(a)
+        case .object(let o): h.combine(o)
+        }
+    }
+}

@@ -62,3 +62,18 @@ extension JSONObject: Equatable {
         return lhs.members.allSatisfy { rhs[$0.key] == $0.value }
     }
 }
+
+extension JSONObject: Hashable {
+    /// Order-insensitive, to agree with `==`.
+    public func hash(into h: inout Hasher) {
+        var sum = 0
+        for m in members {
+            var mh = Hasher()
+            mh.combine(m.key)
+            mh.combine(m.value)
+            sum = sum &+ mh.finalize()
+        }
+        h.combine(count)
+        h.combine(sum)
+    }
+}

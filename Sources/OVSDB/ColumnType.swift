@@ -59,7 +59,7 @@ extension ColumnType {
     }
 
     public var json: JSON {
-        if value == nil && min == 1 && max == 1 { return key.json }
+        if value == nil && min == 1 && max == 1 && key.isPlain { return key.json }
         var o = JSONObject()
         o.appendUnique("key", key.json)
         if let value { o.appendUnique("value", value.json) }

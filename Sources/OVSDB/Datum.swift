@@ -252,9 +252,10 @@ extension Datum {
     }
 
     /// The diff from `self` to `new`, in the form of the OVSDB log and `update2` messages: for a
-    /// set, the symmetric difference; for a map, removed pairs with their old value and added or
-    /// changed pairs with their new value.
-    public func diff(to new: Datum) -> Datum {
+    /// scalar column, just the new value; for a set, the symmetric difference; for a map,
+    /// removed pairs with their old value and added or changed pairs with their new value.
+    public func diff(to new: Datum, type: ColumnType) -> Datum {
+        if type.isScalar { return new }
         var k: [Atom] = [], v: [Atom] = []
         var i = 0, j = 0
         while i < keys.count || j < new.keys.count {
@@ -272,8 +273,12 @@ extension Datum {
         return values == nil ? Datum(keys: k) : Datum(keys: k, values: v)
     }
 
-    /// Applies a diff made by `diff(to:)`.
-    public mutating func apply(diff: Datum) {
+    /// Applies a diff made by `diff(to:type:)`.
+    public mutating func apply(diff: Datum, type: ColumnType) {
+        if type.isScalar {
+            self = diff
+            return
+        }
         var k: [Atom] = [], v: [Atom] = []
         var i = 0, j = 0
         while i < keys.count || j < diff.keys.count {

@@ -247,7 +247,7 @@ public struct Execution {
             waitTimeout = timeout.map { $0 - context.elapsedMilliseconds }
             return
         }
-        throw OVSDBError("timed out", "\"wait\" timed out")
+        throw OVSDBError("timed out", "\"where\" clause test failed")
     }
 
     private mutating func commit(_ p: inout MemberParser) throws(OVSDBError) {

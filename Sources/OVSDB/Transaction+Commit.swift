@@ -173,7 +173,7 @@ extension Transaction {
                     seen[key] = r.uuid
                     if let committed = database.tables[t].indexes[i][key], committed != r.uuid, overlay[t][committed] == nil {
                         let what = database.tables[t].rows[r.uuid] == nil ? "was inserted by this transaction" : "was modified by this transaction"
-                        throw indexError(table, index, key, r.uuid, what, committed, "existed in the database before this transaction and was not modified by the transaction")
+                        throw indexError(table, index, key, committed, "existed in the database before this transaction and was not modified by the transaction", r.uuid, what)
                     }
                 }
             }
@@ -182,7 +182,7 @@ extension Transaction {
 
     private func indexError(_ table: TableSchema, _ index: [Int], _ key: [Datum], _ a: UUID, _ aWhat: String, _ b: UUID, _ bWhat: String) -> OVSDBError {
         let values = zip(key, index).map { $0.text(table.columns[$1].type) }.joined(separator: ", ")
-        let names = index.map { table.columns[$0].name }.joined(separator: ", ")
+        let names = index.map { "\"\(table.columns[$0].name)\"" }.joined(separator: ", ")
         return .constraint("Transaction causes multiple rows in \"\(table.name)\" table to have identical values (\(values)) for index on column\(index.count > 1 ? "s" : "") \(names).  First row, with UUID \(a), \(aWhat).  Second row, with UUID \(b), \(bWhat).")
     }
 

@@ -24,10 +24,15 @@ _ovsdb_pids=()
 _ovsdb_dirs=()
 
 ovsdb_cleanup() {
-    local pid dir
+    local pid dir running
+    # Only servers not yet reaped (e.g. by a test of "exit"): a reaped pid
+    # may already belong to someone else.
+    running=" $(jobs -p | tr '\n' ' ') "
     for pid in "${_ovsdb_pids[@]}"; do
-        kill "$pid" 2>/dev/null
-        wait "$pid" 2>/dev/null
+        if [[ $running == *" $pid "* ]]; then
+            kill "$pid" 2>/dev/null
+            wait "$pid" 2>/dev/null
+        fi
     done
     for dir in "${_ovsdb_dirs[@]}"; do
         if [ "${OVSDB_KEEP_TMP:-}" = 1 ]; then

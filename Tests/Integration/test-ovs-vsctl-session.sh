@@ -7,6 +7,7 @@
 # status go to a transcript; the transcripts (UUIDs normalised) and final
 # database dumps must be identical.  See lib.sh for the environment.
 
+# shellcheck disable=SC2154  # make_tmpdir and ovsdb_start assign via printf -v
 . "$(dirname "$0")/lib.sh"
 
 VSCTL=${VSCTL:-/usr/bin/ovs-vsctl}

@@ -1,0 +1,176 @@
+import JSON
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A database kept in an Open vSwitch standalone database file: the schema record, then a
+/// record per committed transaction (`"_is_diff": true` form), compacted now and then into a
+/// single snapshot record. Files written by Open vSwitch's `ovsdb-tool` and `ovsdb-server`
+/// open here, and ours open there.
+public final class FileStorage {
+    public let log: LogFile
+    public let database: Database
+    /// Transactions appended since the file was last compacted (or opened).
+    public private(set) var transactionsSinceSnapshot = 0
+    private var sizeAfterSnapshot: Int
+    private var lastSnapshotTime: Int64
+    /// Name written in compaction comments ("compacted by ovsdb-server 3.1.0").
+    public var programName = "ovsdb-server"
+
+    /// Writes a new database file at `path` holding only `schema`.
+    public static func create(path: String, schema: DatabaseSchema) throws(OVSDBError) {
+        let log = try LogFile(path: path, create: true)
+        try log.append([schema.json], sync: true)
+        LogFile.syncDirectory(of: path)
+    }
+
+    /// Opens and replays the database file at `path`. A corrupt tail is dropped (the file is
+    /// truncated there) and reported in `recoveredFrom`.
+    public init(path: String, lock: Bool = true, truncateBadTail: Bool = true) throws(OVSDBError) {
+        log = try LogFile(path: path, lock: lock)
+        let records = try log.readAll()
+        guard let first = records.first else {
+            throw OVSDBError("I/O error", "\(path): cannot read schema: \(log.tailError ?? "empty file")")
+        }
+        let schema = try DatabaseSchema(json: first)
+        database = Database(schema: schema)
+        var rows: [[UUID: Row]] = Array(repeating: [:], count: schema.tables.count)
+        for record in records.dropFirst() { try FileStorage.replay(record, schema: schema, into: &rows) }
+        database.load(rows.map { Array($0.values) })
+        recoveredFrom = log.tailError
+        if log.tailError != nil && truncateBadTail { try log.truncateAtLastGoodRecord() }
+        transactionsSinceSnapshot = records.count - 1
+        sizeAfterSnapshot = log.size
+        lastSnapshotTime = FileStorage.now()
+    }
+
+    /// Why the tail of the file was unreadable when it was opened, if it was.
+    public let recoveredFrom: String?
+
+    static func now() -> Int64 {
+        var ts = timespec()
+        clock_gettime(CLOCK_REALTIME, &ts)
+        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
+    }
+
+    /// Appends `changes` to the file; installed as the database's `persist` hook.
+    public func write(_ changes: ChangeSet) throws(OVSDBError) {
+        guard let record = FileStorage.record(for: changes, schema: database.schema, date: FileStorage.now()) else { return }
+        try log.append([record], sync: changes.durable)
+        transactionsSinceSnapshot += 1
+    }
+
+    /// Makes the database write every commit to this file.
+    public func attach() {
+        database.persist = { [unowned self] (changes: ChangeSet) throws(OVSDBError) in try self.write(changes) }
+    }
+
+    /// True when the log has grown enough to be worth compacting, by Open vSwitch's rule:
+    /// 100 transactions, 10 MB, four times the size after the last compaction, and 10 minutes.
+    public var shouldCompact: Bool {
+        transactionsSinceSnapshot >= 100 && log.size >= 10 * 1024 * 1024 && log.size >= 4 * sizeAfterSnapshot
+            && FileStorage.now() - lastSnapshotTime >= 10 * 60 * 1000
+    }
+
+    /// Rewrites the file as the schema and one snapshot record.
+    public func compact() throws(OVSDBError) {
+        try log.replace(with: [database.schema.json, snapshotRecord()])
+        transactionsSinceSnapshot = 0
+        sizeAfterSnapshot = log.size
+        lastSnapshotTime = FileStorage.now()
+    }
+
+    /// The whole database as one record.
+    public func snapshotRecord() -> JSON {
+        var o = JSONObject()
+        o.appendUnique("_date", .integer(FileStorage.now()))
+        for (t, table) in database.schema.tables.enumerated() where !database.tables[t].rows.isEmpty {
+            var rows = JSONObject(minimumCapacity: database.tables[t].rows.count)
+            for (u, r) in database.tables[t].rows { rows.appendUnique(u.description, FileStorage.fullRow(r, table)) }
+            o.appendUnique(table.name, .object(rows))
+        }
+        o.appendUnique("_comment", .string("compacted by \(programName) \(OVSDBVersion.string)"))
+        return .object(o)
+    }
+}
+
+// MARK: - Record format
+
+extension FileStorage {
+    /// The log record for a change set, or nil if it changes nothing persistent.
+    static func record(for changes: ChangeSet, schema: DatabaseSchema, date: Int64) -> JSON? {
+        var o = JSONObject()
+        o.appendUnique("_date", .integer(date))
+        var any = false
+        for (t, list) in changes.tables.enumerated() where !list.isEmpty {
+            let table = schema.tables[t]
+            var rows = JSONObject(minimumCapacity: list.count)
+            for c in list {
+                switch (c.old, c.new) {
+                case (_, nil): rows.appendUnique(c.uuid.description, .null)
+                case (nil, let new?): rows.appendUnique(c.uuid.description, fullRow(new, table))
+                case (let old?, let new?):
+                    var cols = JSONObject()
+                    for (i, column) in table.columns.enumerated() where !column.ephemeral && old.values[i] != new.values[i] {
+                        cols.appendUnique(column.name, old.values[i].diff(to: new.values[i], type: column.type).json)
+                    }
+                    if !cols.isEmpty { rows.appendUnique(c.uuid.description, .object(cols)) }
+                }
+            }
+            if !rows.isEmpty {
+                o.appendUnique(table.name, .object(rows))
+                any = true
+            }
+        }
+        guard any else { return nil }
+        if let comment = changes.comment { o.appendUnique("_comment", .string(comment)) }
+        o.appendUnique("_is_diff", true)
+        return .object(o)
+    }
+
+    /// A row's persistent columns that differ from their defaults.
+    static func fullRow(_ row: Row, _ table: TableSchema) -> JSON {
+        var cols = JSONObject()
+        for (i, column) in table.columns.enumerated() where !column.ephemeral && row.values[i] != Datum.defaultValue(column.type) {
+            cols.appendUnique(column.name, row.values[i].json)
+        }
+        return .object(cols)
+    }
+
+    /// Applies one transaction record to rows being loaded.
+    static func replay(_ record: JSON, schema: DatabaseSchema, into rows: inout [[UUID: Row]]) throws(OVSDBError) {
+        guard let o = record.objectValue else { throw .syntax(record, "transaction record is not an object") }
+        let isDiff = o["_is_diff"]?.boolValue ?? false
+        for (name, tableJSON) in o where !name.hasPrefix("_") {
+            guard let t = schema.position(of: name), let rowsJSON = tableJSON.objectValue else {
+                throw .syntax(record, "No table named \(name).")
+            }
+            let table = schema.tables[t]
+            for (uuidText, rowJSON) in rowsJSON {
+                guard let u = UUID(uuidText) else { throw .syntax(.string(uuidText), "\"\(uuidText)\" is not a valid UUID") }
+                guard let cols = rowJSON.objectValue else {
+                    rows[t][u] = nil
+                    continue
+                }
+                let existing = rows[t][u]
+                var row = existing ?? Row(defaultsFor: table, uuid: u)
+                for (colName, value) in cols {
+                    guard let i = table.position(of: colName) else { continue }
+                    let type = table.columns[i].type
+                    if isDiff && existing != nil {
+                        row.values[i].apply(diff: try Datum(uncheckedSizeJSON: value, type: type), type: type)
+                    } else {
+                        row.values[i] = try Datum(uncheckedSizeJSON: value, type: type)
+                    }
+                }
+                row.version = .random()
+                rows[t][u] = row
+            }
+        }
+    }
+}
+
+/// The Open vSwitch release whose behaviour and formats we match.
+public enum OVSDBVersion {
+    public static let string = "3.1.0"
+}

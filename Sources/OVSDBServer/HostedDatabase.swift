@@ -1,0 +1,16 @@
+import OVSDB
+
+/// A database the server serves, with the file it lives in (none for `_Server`).
+final class HostedDatabase {
+    let database: Database
+    let storage: FileStorage?
+    let path: String?
+
+    init(database: Database, storage: FileStorage?, path: String?) {
+        self.database = database
+        self.storage = storage
+        self.path = path
+    }
+
+    var name: String { database.name }
+}

@@ -1,0 +1,209 @@
+import JSON
+import JSONRPC
+import Logging
+import NIOCore
+import NIOPosix
+import OVSDB
+import Streams
+import Unixctl
+
+/// An OVSDB server (RFC 7047 plus Open vSwitch's extensions): hosts databases, listens on and
+/// connects to remotes, and serves JSON-RPC sessions.
+///
+/// Everything runs on one event loop, as Open vSwitch's ovsdb-server runs on one thread, so
+/// transactions are serial and need no locks.
+public final class OVSDBServer: @unchecked Sendable {
+    public let eventLoop: EventLoop
+    let log = Logger(label: "ovsdb_server")
+    var databases: [String: HostedDatabase] = [:]
+    let serverDatabase = Database(schema: ServerSchema.schema)
+    private var serverRows: [String: UUID] = [:]
+    var sessions: [ObjectIdentifier: Session] = [:]
+    var locks = LockTable()
+    var triggers: [Trigger] = []
+    /// Remotes named on the command line or with `ovsdb-server/add-remote`.
+    public private(set) var configuredRemotes: [String] = []
+    private var remotes: [String: Remote] = [:]
+    /// Called when a client or `exit` asks the server to stop.
+    public var onExit: (() -> Void)?
+
+    public init(eventLoop: EventLoop) {
+        self.eventLoop = eventLoop
+        databases["_Server"] = HostedDatabase(database: serverDatabase, storage: nil, path: nil)
+        serverDatabase.observers.append { [unowned self] changes in self.notifyMonitors(changes, of: self.serverDatabase) }
+        publish(serverDatabase)
+    }
+
+    // MARK: Databases
+
+    /// Opens the database file at `path` and starts serving it.
+    @discardableResult
+    public func addDatabase(path: String) throws -> String {
+        let storage = try FileStorage(path: path)
+        if let why = storage.recoveredFrom { log.warning("\(path): dropped a damaged tail: \(why)") }
+        let name = storage.database.name
+        guard databases[name] == nil else { throw OVSDBError("I/O error", "\(path): duplicate database name \(name)") }
+        storage.attach()
+        let hosted = HostedDatabase(database: storage.database, storage: storage, path: path)
+        storage.database.observers.append { [unowned self] changes in self.committed(changes, in: hosted) }
+        databases[name] = hosted
+        publish(storage.database)
+        return name
+    }
+
+    /// Stops serving database `name`; its monitors' sessions are disconnected unless they said
+    /// they are change-aware, in which case the monitors are cancelled.
+    public func removeDatabase(_ name: String) throws {
+        guard let hosted = databases[name], hosted.storage != nil else { throw OVSDBError("not found", "Failed to find the database.") }
+        for session in sessions.values {
+            let affected = session.monitors.filter { $0.value.database === hosted.database }
+            guard !affected.isEmpty else { continue }
+            if session.changeAware {
+                for (id, _) in affected {
+                    session.monitors[id] = nil
+                    session.send(.notification(method: "monitor_canceled", params: [id]))
+                }
+            } else {
+                session.close()
+            }
+        }
+        databases[name] = nil
+        if let u = serverRows.removeValue(forKey: name) {
+            let t = Transaction(serverDatabase)
+            t.delete(0, u)
+            try? t.commit()
+        }
+    }
+
+    /// Adds or refreshes `database`'s row in `_Server`.
+    private func publish(_ database: Database) {
+        let uuid = serverRows[database.name] ?? .random()
+        serverRows[database.name] = uuid
+        let t = Transaction(serverDatabase)
+        t.put(0, ServerSchema.row(for: database, uuid: uuid))
+        do { try t.commit() } catch { log.error("could not update _Server: \(error)") }
+    }
+
+    public var databaseNames: [String] { databases.keys.sorted() }
+
+    /// After a commit: compact if due, tell monitors, retry blocked transactions, refresh
+    /// remotes that come from the database.
+    private func committed(_ changes: ChangeSet, in hosted: HostedDatabase) {
+        if let storage = hosted.storage, storage.shouldCompact {
+            do { try storage.compact() } catch { log.error("\(hosted.name): compaction failed: \(error)") }
+        }
+        notifyMonitors(changes, of: hosted.database)
+        eventLoop.execute { [self] in
+            retryTriggers(for: hosted.database)
+            reconcileRemotes()
+        }
+    }
+
+    private func notifyMonitors(_ changes: ChangeSet, of database: Database) {
+        for session in sessions.values {
+            for monitor in session.monitors.values where monitor.database === database {
+                guard let updates = monitor.updates(for: changes) else { continue }
+                let params: JSON = monitor.version == .v3
+                    ? [monitor.id, .string(UUID.zero.description), updates]
+                    : [monitor.id, updates]
+                session.send(.notification(method: monitor.version.notification, params: params))
+            }
+        }
+    }
+
+    // MARK: Sessions
+
+    func sessionOpened(_ session: Session) { sessions[ObjectIdentifier(session)] = session }
+
+    func sessionClosed(_ session: Session) {
+        let id = ObjectIdentifier(session)
+        sessions[id] = nil
+        triggers.removeAll { $0.session === session }
+        for name in locks.names(of: id) {
+            if let next = locks.unlock(name, id) { sessions[next]?.send(.notification(method: "locked", params: [.string(name)])) }
+        }
+    }
+
+    /// A pipeline initializer for new connections.
+    func initializer(probes: Bool) -> Streams.Initializer {
+        { [unowned self] channel in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(JSONRPCDecoder()))
+                try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(JSONRPCEncoder()))
+                try channel.pipeline.syncOperations.addHandler(Session(server: self, probes: probes))
+            }
+        }
+    }
+
+    // MARK: Remotes
+
+    /// Adds a remote (`punix:`, `ptcp:`, `unix:`, `tcp:` or `db:DB,TABLE,COLUMN`).
+    public func addRemote(_ remote: String) throws {
+        if !remote.hasPrefix("db:") { _ = try StreamTarget(remote) }
+        if !configuredRemotes.contains(remote) { configuredRemotes.append(remote) }
+        reconcileRemotes()
+    }
+
+    public func removeRemote(_ remote: String) throws {
+        guard let i = configuredRemotes.firstIndex(of: remote) else { throw OVSDBError("not found", "\(remote): no such remote") }
+        configuredRemotes.remove(at: i)
+        reconcileRemotes()
+    }
+
+    /// The stream targets wanted now: static remotes plus those read from databases.
+    var desiredTargets: [String] {
+        var out: [String] = []
+        for r in configuredRemotes {
+            if r.hasPrefix("db:") { out.append(contentsOf: targets(fromDatabaseRemote: r)) } else { out.append(r) }
+        }
+        return out
+    }
+
+    /// Reads `db:DB,TABLE,COLUMN`: the column holds targets, or references rows whose
+    /// `target` column does (as Open_vSwitch's `manager_options` does).
+    private func targets(fromDatabaseRemote remote: String) -> [String] {
+        let parts = remote.dropFirst(3).split(separator: ",").map(String.init)
+        guard parts.count == 3, let db = databases[parts[0]]?.database, let t = db.schema.position(of: parts[1]),
+              let c = db.schema.tables[t].position(of: parts[2])
+        else { return [] }
+        let column = db.schema.tables[t].columns[c]
+        var out: [String] = []
+        for row in db.tables[t].rows.values {
+            for atom in row.values[c].keys {
+                if let s = atom.stringValue {
+                    out.append(s)
+                } else if let u = atom.uuidValue, let ref = column.type.key.refTable, let rt = db.schema.position(of: ref),
+                          let target = db.schema.tables[rt].position(of: "target"), let r = db.tables[rt].rows[u],
+                          let s = r.values[target].first?.stringValue {
+                    out.append(s)
+                }
+            }
+        }
+        return out
+    }
+
+    /// Starts remotes that are wanted and stops those that are not.
+    func reconcileRemotes() {
+        let wanted = Set(desiredTargets.filter { (try? StreamTarget($0)) != nil })
+        for (name, remote) in remotes where !wanted.contains(name) {
+            remote.stop()
+            remotes[name] = nil
+        }
+        for name in wanted where remotes[name] == nil {
+            guard let target = try? StreamTarget(name) else { continue }
+            let remote = Remote(target: target, server: self)
+            remotes[name] = remote
+            remote.start()
+        }
+    }
+
+    /// `ovsdb-server/list-remotes`: the configured remotes, sorted.
+    public var remoteListing: [String] { configuredRemotes.sorted() }
+
+    /// Closes every listener and connection.
+    public func shutdown() -> EventLoopFuture<Void> {
+        let futures = remotes.values.map { $0.stopFuture() } + sessions.values.compactMap { s in s.channel?.close() }
+        remotes = [:]
+        return EventLoopFuture.andAllComplete(futures, on: eventLoop)
+    }
+}

@@ -1,0 +1,86 @@
+import JSON
+import JSONRPC
+import Logging
+import NIOCore
+import Streams
+
+/// One client connection to the server: its monitors and locks, and an inactivity probe for
+/// TCP peers. Runs on the server's event loop; all state is touched only there.
+final class Session: ChannelInboundHandler {
+    typealias InboundIn = JSONRPCMessage
+    typealias OutboundOut = JSONRPCMessage
+
+    unowned let server: OVSDBServer
+    let probes: Bool
+    private(set) var channel: Channel?
+    var monitors: [JSON: Monitor] = [:]
+    var changeAware = false
+    private var lastActivity = NIODeadline.now()
+    private var probeOutstanding = false
+    private var probeTask: RepeatedTask?
+
+    /// How long a TCP peer may stay silent before it is probed, and then dropped.
+    static let probeInterval = TimeAmount.seconds(5)
+
+    init(server: OVSDBServer, probes: Bool) {
+        self.server = server
+        self.probes = probes
+    }
+
+    var name: String { channel?.remoteAddress?.description ?? "unix" }
+
+    func channelActive(context: ChannelHandlerContext) {
+        channel = context.channel
+        server.sessionOpened(self)
+        if probes {
+            probeTask = context.eventLoop.scheduleRepeatedTask(initialDelay: Session.probeInterval, delay: Session.probeInterval) { [weak self] _ in
+                self?.probe()
+            }
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        probeTask?.cancel()
+        server.sessionClosed(self)
+        channel = nil
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        lastActivity = .now()
+        probeOutstanding = false
+        let message = unwrapInboundIn(data)
+        Session.trace.debug("\(name): received \(message.json)")
+        switch message {
+        case .request(let method, let params, let id):
+            server.handle(method: method, params: params, id: id, from: self)
+        case .notification, .reply, .error:
+            break
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        server.log.warning("\(name): closing connection: \(error)")
+        context.close(promise: nil)
+    }
+
+    /// `-vjsonrpc:dbg` shows every message, as in Open vSwitch.
+    static let trace = Logger(label: "jsonrpc")
+
+    func send(_ message: JSONRPCMessage) {
+        Session.trace.debug("\(name): send \(message.json)")
+        channel?.writeAndFlush(NIOAny(message), promise: nil)
+    }
+
+    func close() { channel?.close(promise: nil) }
+
+    private func probe() {
+        guard NIODeadline.now() - lastActivity >= Session.probeInterval else { return }
+        if probeOutstanding {
+            server.log.warning("\(name): no response to inactivity probe after 5 seconds, disconnecting")
+            close()
+            return
+        }
+        probeOutstanding = true
+        send(.request(method: "echo", params: [], id: "echo"))
+    }
+}
