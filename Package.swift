@@ -22,7 +22,7 @@ let package = Package(
         // Foundations.
         .target(name: "JSON"),
         .target(name: "JSONRPC", dependencies: [
-            "JSON",
+            "JSON", "Streams",
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
         .target(name: "Streams", dependencies: [
@@ -58,9 +58,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "ovsdb-client", dependencies: [
-            "OVSDB", "JSON", "JSONRPC", "Streams",
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
+            "OVSDB", "JSON", "JSONRPC", "Streams", "Daemon",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
