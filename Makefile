@@ -1,0 +1,37 @@
+# The entry points people type. Everything installs what it needs first (scripts/install-deps.sh).
+SWIFT ?= swift
+CONFIG ?= debug
+BIN = .build/$(CONFIG)
+
+.PHONY: all deps build check unit-tests integration-tests sandbox fuzz bench clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	$(SWIFT) build -c $(CONFIG)
+
+## make check: unit tests, then the integration tests against Debian's Open vSwitch.
+check: build unit-tests integration-tests
+
+unit-tests:
+	$(SWIFT) build -c $(CONFIG) --build-tests
+	$(SWIFT) test -c $(CONFIG) --skip-build
+
+integration-tests:
+	BIN=$(CURDIR)/$(BIN) Tests/Integration/run-all.sh
+
+## make sandbox: our ovsdb-server with the Open_vSwitch schema in ./sandbox, and a shell.
+sandbox: build
+	BIN=$(CURDIR)/$(BIN) scripts/sandbox.sh
+
+fuzz: deps
+	scripts/fuzz.sh
+
+bench: deps
+	scripts/bench.sh
+
+clean:
+	rm -rf .build sandbox
