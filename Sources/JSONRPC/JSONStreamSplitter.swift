@@ -4,11 +4,13 @@
 public struct JSONStreamSplitter: Sendable {
     public enum ScanError: Error, CustomStringConvertible {
         case notAnObject
+        case mismatchedBracket
         case tooLarge(Int)
 
         public var description: String {
             switch self {
             case .notAnObject: return "syntax error at beginning of input (JSON-RPC messages must be objects)"
+            case .mismatchedBracket: return "syntax error: mismatched brackets"
             case .tooLarge(let n): return "message exceeds \(n) bytes"
             }
         }
@@ -18,7 +20,8 @@ public struct JSONStreamSplitter: Sendable {
     public let maximumLength: Int
     private var scanned = 0
     private var start: Int?
-    private var depth = 0
+    /// The open brackets, innermost last.
+    private var open: [UInt8] = []
     private var inString = false
     private var escaped = false
 
@@ -40,10 +43,10 @@ public struct JSONStreamSplitter: Sendable {
                 inString = true
             case 0x7B, 0x5B:
                 if start == nil { start = i - 1 }
-                depth += 1
+                open.append(b)
             case 0x7D, 0x5D:
-                depth -= 1
-                if depth == 0 {
+                guard let last = open.popLast(), last == (b == 0x7D ? 0x7B : 0x5B) else { throw .mismatchedBracket }
+                if open.isEmpty {
                     reset()
                     return i
                 }
@@ -52,7 +55,7 @@ public struct JSONStreamSplitter: Sendable {
             default:
                 if start == nil { throw .notAnObject }
             }
-            if start == nil && depth == 0 && inString { throw .notAnObject }
+            if start == nil && inString { throw .notAnObject }
         }
         scanned = i
         if i > maximumLength { throw .tooLarge(maximumLength) }
@@ -62,7 +65,7 @@ public struct JSONStreamSplitter: Sendable {
     private mutating func reset() {
         scanned = 0
         start = nil
-        depth = 0
+        open.removeAll(keepingCapacity: true)
         inString = false
         escaped = false
     }

@@ -139,8 +139,10 @@ public struct Execution {
         return out
     }
 
-    private mutating func checkWritable() throws(OVSDBError) {
-        if context.readOnly { throw OVSDBError("not allowed", "Transaction is read-only.") }
+    private func checkWritable(_ op: String) throws(OVSDBError) {
+        if context.readOnly {
+            throw OVSDBError("not allowed", "\(op) operation not allowed on table in reserved database \(transaction.database.name)")
+        }
     }
 
     private mutating func insert(_ p: inout MemberParser, _ result: inout JSONObject) throws(OVSDBError) {
@@ -149,7 +151,7 @@ public struct Execution {
         let uuidName = p.member("uuid-name", .identifier, optional: true)?.stringValue
         let uuidText = p.member("uuid", .string, optional: true)?.stringValue
         guard let (t, schema) = target, !p.hasError else { return }
-        try checkWritable()
+        try checkWritable("insert")
         var explicit: UUID?
         if let uuidText {
             guard let u = UUID(uuidText) else { throw .syntax(.string(uuidText), "\"\(uuidText)\" is not a valid UUID") }
@@ -188,7 +190,7 @@ public struct Execution {
                 throw OVSDBError("constraint violation", "Cannot update immutable column \(c.name(in: schema)) in table \(schema.name).", syntax: p.json)
             }
         }
-        try checkWritable()
+        try checkWritable("update")
         let rows = transaction.rows(t, where: condition)
         for var r in rows {
             for (c, d) in values { if case .user(let i) = c { r.values[i] = d } }
@@ -204,7 +206,7 @@ public struct Execution {
         guard let list = p.member("mutations", .array)?.arrayValue, let condition, !p.hasError else { return }
         var mutations: [Mutation] = []
         for m in list { mutations.append(try Mutation(json: m, table: schema, symbols: symbols)) }
-        try checkWritable()
+        try checkWritable("mutate")
         let rows = transaction.rows(t, where: condition)
         for var r in rows {
             for m in mutations { try m.apply(to: &r, table: schema) }
@@ -217,7 +219,7 @@ public struct Execution {
         let target = table(&p)
         guard let (t, schema) = target else { return }
         guard let condition = try whereClause(&p, schema), !p.hasError else { return }
-        try checkWritable()
+        try checkWritable("delete")
         let rows = transaction.rows(t, where: condition)
         for r in rows { transaction.delete(t, r.uuid) }
         result.appendUnique("count", .integer(Int64(rows.count)))

@@ -44,17 +44,22 @@ public final class OVSDBServer: @unchecked Sendable {
         let name = storage.database.name
         guard databases[name] == nil else { throw OVSDBError("I/O error", "\(path): duplicate database name \(name)") }
         storage.attach()
-        let hosted = HostedDatabase(database: storage.database, storage: storage, path: path)
-        storage.database.observers.append { [unowned self] changes in self.committed(changes, in: hosted) }
-        databases[name] = hosted
-        publish(storage.database)
+        host(storage.database, storage: storage, path: path)
         return name
+    }
+
+    /// Starts serving `database`, kept in `storage` if it has one (in memory otherwise).
+    public func host(_ database: Database, storage: FileStorage? = nil, path: String? = nil) {
+        let hosted = HostedDatabase(database: database, storage: storage, path: path)
+        database.observers.append { [unowned self] changes in self.committed(changes, in: hosted) }
+        databases[database.name] = hosted
+        publish(database)
     }
 
     /// Stops serving database `name`; its monitors' sessions are disconnected unless they said
     /// they are change-aware, in which case the monitors are cancelled.
     public func removeDatabase(_ name: String) throws {
-        guard let hosted = databases[name], hosted.storage != nil else { throw OVSDBError("not found", "Failed to find the database.") }
+        guard let hosted = databases[name], hosted.database !== serverDatabase else { throw OVSDBError("not found", "Failed to find the database.") }
         for session in sessions.values {
             let affected = session.monitors.filter { $0.value.database === hosted.database }
             guard !affected.isEmpty else { continue }

@@ -7,12 +7,18 @@ import Glibc
 final class LockFile {
     private let fd: Int32
     let path: String
+    /// fcntl locks do not exclude the process that holds them, so this process's own locks are
+    /// tracked here, as Open vSwitch's lockfile module does.
+    nonisolated(unsafe) private static var held = Set<String>()
 
     init(for file: String) throws(OVSDBError) {
         let slash = file.lastIndex(of: "/")
         let dir = slash.map { String(file[...$0]) } ?? ""
         let base = slash.map { String(file[file.index(after: $0)...]) } ?? file
         path = "\(dir).\(base).~lock~"
+        if LockFile.held.contains(path) {
+            throw OVSDBError("I/O error", "\(file): failed to lock lockfile (Resource deadlock avoided)")
+        }
         fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         if fd < 0 { throw LogFile.ioError("\(path): failed to open lock file", errno) }
         var l = flock()
@@ -23,7 +29,11 @@ final class LockFile {
             Glibc.close(fd)
             throw OVSDBError("I/O error", "\(file): failed to lock lockfile (\(String(cString: strerror(code == EACCES ? EAGAIN : code))))")
         }
+        LockFile.held.insert(path)
     }
 
-    deinit { Glibc.close(fd) }
+    deinit {
+        LockFile.held.remove(path)
+        Glibc.close(fd)
+    }
 }
