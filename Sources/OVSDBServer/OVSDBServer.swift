@@ -134,7 +134,6 @@ public final class OVSDBServer: @unchecked Sendable {
         { [unowned self] channel in
             channel.eventLoop.makeCompletedFuture {
                 try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(JSONRPCDecoder()))
-                try channel.pipeline.syncOperations.addHandler(MessageToByteHandler(JSONRPCEncoder()))
                 try channel.pipeline.syncOperations.addHandler(Session(server: self, probes: probes))
             }
         }

@@ -8,7 +8,7 @@ import Streams
 /// TCP peers. Runs on the server's event loop; all state is touched only there.
 final class Session: ChannelInboundHandler {
     typealias InboundIn = JSONRPCMessage
-    typealias OutboundOut = JSONRPCMessage
+    typealias OutboundOut = ByteBuffer
 
     unowned let server: OVSDBServer
     let probes: Bool
@@ -66,9 +66,28 @@ final class Session: ChannelInboundHandler {
     /// `-vjsonrpc:dbg` shows every message, as in Open vSwitch.
     static let trace = Logger(label: "jsonrpc")
 
+    /// Bytes written but not yet taken by the peer.
+    private var backlog = 0
+    /// A peer that stops reading is disconnected once this much is queued for it, so that it
+    /// cannot make the server's memory grow without bound.
+    static let maximumBacklog = 128 << 20
+
     func send(_ message: JSONRPCMessage) {
+        guard let channel else { return }
         Session.trace.debug("\(name): send \(message.json)")
-        channel?.writeAndFlush(NIOAny(message), promise: nil)
+        let bytes = JSONSerializer.bytes(message.json)
+        backlog += bytes.count
+        if backlog > Session.maximumBacklog {
+            server.log.warning("\(name): excessive sending backlog, disconnecting")
+            close()
+            return
+        }
+        var buffer = channel.allocator.buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        let promise = channel.eventLoop.makePromise(of: Void.self)
+        let n = bytes.count
+        promise.futureResult.whenComplete { [weak self] _ in self?.backlog -= n }
+        channel.writeAndFlush(NIOAny(buffer), promise: promise)
     }
 
     func close() { channel?.close(promise: nil) }

@@ -42,10 +42,21 @@ class OvsdbServer:
     def ctl(self):
         return os.path.join(self.dir, "ctl")
 
+    @property
+    def db(self):
+        return os.path.join(self.dir, "db")
+
     def start(self, timeout=10):
         self.dir = tempfile.mkdtemp(prefix="ovs-integration.")
-        db = os.path.join(self.dir, "db")
-        subprocess.run([self.tool, "create", db, self.schema], check=True)
+        subprocess.run([self.tool, "create", self.db, self.schema], check=True)
+        self.launch(timeout)
+
+    def launch(self, timeout=10):
+        """Starts the server on the existing database (again, after kill())."""
+        for stale in (self.sock, self.ctl):
+            if os.path.exists(stale):
+                os.unlink(stale)
+        db = self.db
         argv = [self.server,
                 "--remote=punix:" + self.sock,
                 "--unixctl=" + self.ctl,
@@ -62,6 +73,12 @@ class OvsdbServer:
                 self.stop()
                 raise RuntimeError(f"{self.server} did not come up")
             time.sleep(0.05)
+
+    def kill(self):
+        """SIGKILL, as a crash would; the directory and database stay."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
     def stop(self):
         if self.process is not None and self.process.poll() is None:

@@ -33,8 +33,11 @@ final class SessionTests: XCTestCase {
     }
 
     private func outbound(_ channel: EmbeddedChannel) throws -> [JSONRPCMessage] {
+        var decoder = JSONRPCDecoder()
         var out: [JSONRPCMessage] = []
-        while let m = try channel.readOutbound(as: JSONRPCMessage.self) { out.append(m) }
+        while var buffer = try channel.readOutbound(as: ByteBuffer.self) {
+            while let m = try decoder.nextMessage(&buffer) { out.append(m) }
+        }
         return out
     }
 
