@@ -13,15 +13,17 @@ deps:
 build: deps
 	$(SWIFT) build -c $(CONFIG)
 
-## make check: unit tests, then the integration tests against Debian's Open vSwitch.
-check: build unit-tests integration-tests
+## make check: unit tests, then the integration tests (release binaries) against Debian's
+## Open vSwitch.
+check: deps unit-tests integration-tests
 
-unit-tests:
-	$(SWIFT) build -c $(CONFIG) --build-tests
-	$(SWIFT) test -c $(CONFIG) --skip-build
+unit-tests: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
 
-integration-tests:
-	BIN=$(CURDIR)/$(BIN) Tests/Integration/run-all.sh
+integration-tests: deps
+	$(SWIFT) build -c release
+	BIN=$(CURDIR)/.build/release Tests/Integration/run-all.sh
 
 ## make sandbox: our ovsdb-server with the Open_vSwitch schema in ./sandbox, and a shell.
 sandbox: build

@@ -13,4 +13,24 @@ extension Datum {
         if bracketed { s += isMap ? "}" : "]" }
         return s
     }
+
+    /// The datum in Open vSwitch's "bare" form (`ovsdb_datum_to_bare`, `--data=bare`): elements
+    /// separated by spaces, `k=v` for maps, strings unquoted, no brackets.
+    public var bareText: String {
+        var s = ""
+        for i in keys.indices {
+            if i > 0 { s += " " }
+            s += keys[i].bareText
+            if let values { s += "=" + values[i].bareText }
+        }
+        return s
+    }
+}
+
+extension Atom {
+    /// The atom with strings unquoted (`ovsdb_atom_to_bare`).
+    public var bareText: String {
+        if case .string(let s) = self { return s }
+        return text
+    }
 }

@@ -6,11 +6,15 @@ public struct OVSDBError: Error, Equatable, Sendable, CustomStringConvertible {
     public var error: String
     public var details: String?
     public var syntax: JSON?
+    /// For I/O errors, the system's description of the errno (`"No such file or directory"`),
+    /// which Open vSwitch reports apart from the details (`"io-error"`).
+    public var ioError: String?
 
-    public init(_ error: String, _ details: String? = nil, syntax: JSON? = nil) {
+    public init(_ error: String, _ details: String? = nil, syntax: JSON? = nil, ioError: String? = nil) {
         self.error = error
         self.details = details
         self.syntax = syntax
+        self.ioError = ioError
     }
 
     /// A "syntax error" about `json`.
@@ -29,10 +33,19 @@ public struct OVSDBError: Error, Equatable, Sendable, CustomStringConvertible {
         if let syntax { o.appendUnique("syntax", .string(JSONSerializer.string(syntax, options: .sortedKeys))) }
         if let details { o.appendUnique("details", .string(details)) }
         o.appendUnique("error", .string(error))
+        if let ioError { o.appendUnique("io-error", .string(ioError)) }
         return .object(o)
     }
 
-    public var description: String { details.map { "\(error): \($0)" } ?? error }
+    public var description: String {
+        (details.map { "\(error): \($0)" } ?? error) + (ioError.map { " (\($0))" } ?? "")
+    }
+
+    /// The error as Open vSwitch's `ovsdb_error_to_string()` writes it for people, which is what
+    /// its tools print before exiting: `syntax "<json>": <error>: <details> (<io-error>)`.
+    public var text: String {
+        (syntax.map { "syntax \"\(JSONSerializer.string($0, options: .sortedKeys))\": " } ?? "") + description
+    }
 
     /// The same error with `prefix` put before its details.
     public func prefixed(_ prefix: String) -> OVSDBError {

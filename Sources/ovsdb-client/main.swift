@@ -1,1 +1,5 @@
-print("todo")
+// ovsdb-client: Open vSwitch's database JSON-RPC client, command for command (3.1).
+FatalSignal.install()
+let options = ClientOptions.parse(Array(CommandLine.arguments.dropFirst()))
+if options.timeout > 0 { FatalSignal.setTimeout(options.timeout) }
+ClientCommand.main(options)

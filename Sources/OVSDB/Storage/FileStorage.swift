@@ -25,12 +25,13 @@ public final class FileStorage {
     }
 
     /// Opens and replays the database file at `path`. A corrupt tail is dropped (the file is
-    /// truncated there) and reported in `recoveredFrom`.
-    public init(path: String, lock: Bool = true, truncateBadTail: Bool = true) throws(OVSDBError) {
-        log = try LogFile(path: path, lock: lock)
+    /// truncated there, unless `truncateBadTail` is off or the file is opened `readOnly`) and
+    /// reported in `recoveredFrom`.
+    public init(path: String, lock: Bool = true, readOnly: Bool = false, truncateBadTail: Bool = true) throws(OVSDBError) {
+        log = try LogFile(path: path, lock: lock, readOnly: readOnly)
         let records = try log.readAll()
         guard let first = records.first else {
-            throw OVSDBError("I/O error", "\(path): cannot read schema: \(log.tailError ?? "empty file")")
+            throw log.tailFailure ?? OVSDBError("ovsdb error", "unexpected end of file reading schema")
         }
         let schema = try DatabaseSchema(json: first)
         database = Database(schema: schema)
@@ -38,7 +39,7 @@ public final class FileStorage {
         for record in records.dropFirst() { try FileStorage.replay(record, schema: schema, into: &rows) }
         database.load(rows.map { Array($0.values) })
         recoveredFrom = log.tailError
-        if log.tailError != nil && truncateBadTail { try log.truncateAtLastGoodRecord() }
+        if log.tailError != nil && truncateBadTail && !readOnly { try log.truncateAtLastGoodRecord() }
         transactionsSinceSnapshot = records.count - 1
         sizeAfterSnapshot = log.size
         lastSnapshotTime = FileStorage.now()
@@ -82,6 +83,11 @@ public final class FileStorage {
 
     /// The whole database as one record.
     public func snapshotRecord() -> JSON {
+        FileStorage.snapshotRecord(of: database, comment: "compacted by \(programName) \(OVSDBVersion.string)")
+    }
+
+    /// `database` as one record: every row in full, no diffs, annotated with `comment`.
+    public static func snapshotRecord(of database: Database, comment: String?) -> JSON {
         var o = JSONObject()
         o.appendUnique("_date", .integer(FileStorage.now()))
         for (t, table) in database.schema.tables.enumerated() where !database.tables[t].rows.isEmpty {
@@ -89,8 +95,29 @@ public final class FileStorage {
             for (u, r) in database.tables[t].rows { rows.appendUnique(u.description, FileStorage.fullRow(r, table)) }
             o.appendUnique(table.name, .object(rows))
         }
-        o.appendUnique("_comment", .string("compacted by \(programName) \(OVSDBVersion.string)"))
+        if let comment { o.appendUnique("_comment", .string(comment)) }
         return .object(o)
+    }
+
+    /// Writes `database` as a new standalone database file at `path` (its schema, then one
+    /// snapshot record), atomically: a temporary file beside it, synced, then renamed over
+    /// whatever `path` held.
+    public static func write(_ database: Database, to path: String, comment: String?) throws(OVSDBError) {
+        let temp = path + ".tmp"
+        unlink(temp)
+        do {
+            let log = try LogFile(path: temp, create: true, lock: false)
+            try log.append([database.schema.json, snapshotRecord(of: database, comment: comment)], sync: true)
+        } catch {
+            unlink(temp)
+            throw error
+        }
+        if rename(temp, path) != 0 {
+            let code = errno
+            unlink(temp)
+            throw LogFile.ioError("failed to rename \"\(temp)\" to \"\(path)\"", code)
+        }
+        LogFile.syncDirectory(of: path)
     }
 }
 

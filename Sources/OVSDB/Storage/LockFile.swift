@@ -17,7 +17,7 @@ final class LockFile {
         let base = slash.map { String(file[file.index(after: $0)...]) } ?? file
         path = "\(dir).\(base).~lock~"
         if LockFile.held.contains(path) {
-            throw OVSDBError("I/O error", "\(file): failed to lock lockfile (Resource deadlock avoided)")
+            throw LogFile.ioError("\(file): failed to lock lockfile", EDEADLK)
         }
         fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
         if fd < 0 { throw LogFile.ioError("\(path): failed to open lock file", errno) }
@@ -27,7 +27,7 @@ final class LockFile {
         if fcntl(fd, F_SETLK, &l) != 0 {
             let code = errno
             Glibc.close(fd)
-            throw OVSDBError("I/O error", "\(file): failed to lock lockfile (\(String(cString: strerror(code == EACCES ? EAGAIN : code))))")
+            throw LogFile.ioError("\(file): failed to lock lockfile", code == EACCES ? EAGAIN : code)
         }
         LockFile.held.insert(path)
     }

@@ -10,46 +10,73 @@ import Glibc
 /// log; `truncateAtLastGoodRecord()` cuts it off before the next append.
 public final class LogFile {
     public static let magic = "OVSDB JSON"
+    /// The magic of a clustered (Raft) database file, which we recognise but do not read.
+    public static let clusterMagic = "OVSDB CLUSTER"
 
     public let path: String
     private var fd: Int32
     private var lock: LockFile?
+    /// Opened read-only: appends fail, as they do on Open vSwitch's read-only logs.
+    public let readOnly: Bool
     /// Offset just past the last record that read back whole.
     public private(set) var goodOffset: Int = 0
-    /// Why reading stopped before the end of the file, if it did.
-    public private(set) var tailError: String?
+    /// Why reading stopped before the end of the file, if it did, with Open vSwitch's error.
+    public private(set) var tailFailure: OVSDBError?
+    /// `tailFailure` as Open vSwitch prints it.
+    public var tailError: String? { tailFailure?.text }
 
-    /// Opens `path` for reading and appending, creating it if `create` is set. `lock` takes
-    /// Open vSwitch's lock file (`.NAME.~lock~`) so two programs never write one log.
-    public init(path: String, create: Bool = false, lock: Bool = true) throws(OVSDBError) {
+    /// Opens `path` for reading and appending, creating it if `create` is set (it must not
+    /// exist yet). `lock` takes Open vSwitch's lock file (`.NAME.~lock~`) so two programs never
+    /// write one log; `readOnly` opens the file only for reading. An existing file must start
+    /// with a standalone database's header, as Open vSwitch checks on opening.
+    public init(path: String, create: Bool = false, lock: Bool = true, readOnly: Bool = false) throws(OVSDBError) {
         self.path = path
+        self.readOnly = readOnly && !create
         if lock { self.lock = try LockFile(for: path) }
-        let flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0)
-        fd = Glibc.open(path, flags, 0o644)
-        if fd < 0 { throw LogFile.ioError("\(path): open failed", errno) }
+        let flags = (self.readOnly ? O_RDONLY : O_RDWR) | O_CLOEXEC | (create ? O_CREAT | O_EXCL : 0)
+        fd = Glibc.open(path, flags, 0o660)
+        if fd < 0 { throw LogFile.ioError("\(path): \(create ? "create" : "open") failed", errno) }
+        if !create { try checkFileType() }
     }
 
     deinit { if fd >= 0 { Glibc.close(fd) } }
 
     static func ioError(_ what: String, _ code: Int32) -> OVSDBError {
-        OVSDBError("I/O error", "\(what) (\(String(cString: strerror(code))))")
+        OVSDBError("I/O error", what, ioError: String(cString: strerror(code)))
     }
 
-    /// Reads every whole record from the start, stopping quietly at a bad tail.
+    /// Open vSwitch's check of the first header line when it opens a database file.
+    private func checkFileType() throws(OVSDBError) {
+        var first = [UInt8](repeating: 0, count: LogFile.maxHeaderLength)
+        let n = first.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, $0.count, 0) }
+        if n < 0 { throw LogFile.ioError("\(path): read error", errno) }
+        if n == 0 { throw OVSDBError("ovsdb error", "\(path): cannot identify file type") }
+        let line = first[0..<n].firstIndex(of: 0x0A).map { Array(first[...$0]) } ?? Array(first[0..<n])
+        guard case .success(let header) = LogFile.parseHeader(line) else {
+            throw OVSDBError("ovsdb error", "\(path): unexpected file format")
+        }
+        if header.magic == LogFile.clusterMagic {
+            throw OVSDBError("ovsdb error", "\(path): cannot apply this operation to clustered database file")
+        }
+        guard header.magic == LogFile.magic else { throw OVSDBError("ovsdb error", "\(path): cannot identify file type") }
+    }
+
+    /// Reads every whole record from the start, stopping quietly at a bad tail (see
+    /// `tailFailure`).
     public func readAll() throws(OVSDBError) -> [JSON] {
         let bytes = try contents()
         var records: [JSON] = []
         var offset = 0
         goodOffset = 0
-        tailError = nil
+        tailFailure = nil
         while offset < bytes.count {
-            switch LogFile.parseRecord(bytes, at: offset) {
+            switch LogFile.parseRecord(bytes, at: offset, path: path) {
             case .success(let (json, next)):
                 records.append(json)
                 offset = next
                 goodOffset = next
-            case .failure(let message):
-                tailError = "\(path): \(message) at offset \(offset)"
+            case .failure(let error):
+                tailFailure = error
                 return records
             }
         }
@@ -73,29 +100,90 @@ public final class LogFile {
 
     enum RecordResult {
         case success((JSON, Int))
-        case failure(String)
+        case failure(OVSDBError)
     }
 
-    /// Parses the record starting at `offset`.
-    static func parseRecord(_ bytes: [UInt8], at offset: Int) -> RecordResult {
-        guard let eol = bytes[offset...].firstIndex(of: 0x0A) else { return .failure("unexpected end of file reading header") }
-        let header = String(decoding: bytes[offset..<eol], as: UTF8.self)
-        let fields = header.split(separator: " ")
-        guard fields.count == 4, "\(fields[0]) \(fields[1])" == magic, let length = Int(fields[2]), length >= 0,
-              fields[3].utf8.count == 40
-        else { return .failure("parse error reading header") }
-        let start = eol + 1
-        guard start + length <= bytes.count else { return .failure("\(length) bytes starting at offset \(start) have truncated") }
+    /// Open vSwitch reads header lines with `fgets()` into a 128-byte buffer.
+    static let maxHeaderLength = 127
+
+    struct Header {
+        var magic: String
+        var length: Int
+        var sha1: String
+    }
+
+    enum HeaderResult {
+        case success(Header)
+        /// The header did not parse; `shown` is the part of the line Open vSwitch's message
+        /// quotes (its parser cuts the line after the magic once it has found it).
+        case failure(shown: [UInt8])
+    }
+
+    /// Parses a header line as Open vSwitch's `parse_header()` does: `OVSDB `, a magic word,
+    /// a space, a nonzero decimal length, a space, 40 hex digits and a new-line.
+    static func parseHeader(_ line: [UInt8]) -> HeaderResult {
+        let untilNewline = Array(line.prefix { $0 != 0x0A })
+        let lead = Array("OVSDB ".utf8)
+        guard line.starts(with: lead) else { return .failure(shown: untilNewline) }
+        var i = lead.count
+        while i < line.count && line[i] != 0x20 && line[i] != 0 { i += 1 }
+        guard i < line.count, line[i] == 0x20 else { return .failure(shown: untilNewline) }
+        let magicEnd = i
+        let shown = Array(line[0..<magicEnd])
+        i += 1
+        var length = 0
+        let digitsStart = i
+        while i < line.count, line[i] >= 0x30, line[i] <= 0x39 {
+            length = length &* 10 &+ Int(line[i] - 0x30)
+            i += 1
+        }
+        guard i > digitsStart, length > 0, i - digitsStart < 19, i < line.count, line[i] == 0x20 else { return .failure(shown: shown) }
+        i += 1
+        guard i + 40 < line.count, line[i + 40] == 0x0A else { return .failure(shown: shown) }
+        let hex = line[i..<(i + 40)]
+        guard hex.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 | 0x20 >= 0x61 && $0 | 0x20 <= 0x66) }) else {
+            return .failure(shown: shown)
+        }
+        return .success(Header(magic: String(decoding: line[0..<magicEnd], as: UTF8.self), length: length,
+                               sha1: String(decoding: hex, as: UTF8.self).lowercased()))
+    }
+
+    /// Parses the record starting at `offset`, failing with the error Open vSwitch's
+    /// `ovsdb_log_read()` gives for the same bytes.
+    static func parseRecord(_ bytes: [UInt8], at offset: Int, path: String) -> RecordResult {
+        let lineEnd = min(bytes.count, offset + maxHeaderLength)
+        let line = bytes[offset..<lineEnd].firstIndex(of: 0x0A).map { Array(bytes[offset...$0]) } ?? Array(bytes[offset..<lineEnd])
+        let header: Header
+        switch parseHeader(line) {
+        case .success(let h) where h.magic == magic:
+            header = h
+        case .success(let h):
+            return .failure(.syntax(nil, "\(path): parse error at offset \(offset) in header line \"\(h.magic)\""))
+        case .failure(let shown):
+            return .failure(.syntax(nil, "\(path): parse error at offset \(offset) in header line \"\(String(decoding: shown, as: UTF8.self))\""))
+        }
+        let start = offset + line.count
+        let length = header.length
+        guard start + length <= bytes.count else {
+            return .failure(OVSDBError("I/O error", "\(path): error reading \(length) bytes starting at offset \(start)", ioError: "End of file"))
+        }
         let digest = bytes[start..<(start + length)].withUnsafeBytes { sha1Hex($0) }
-        guard digest == fields[3].lowercased() else {
-            return .failure("\(length) bytes starting at offset \(start) have SHA-1 hash \(digest) but should have hash \(fields[3])")
+        guard digest == header.sha1 else {
+            return .failure(.syntax(nil, "\(path): \(length) bytes starting at offset \(start) have SHA-1 hash \(digest) but should have hash \(header.sha1)"))
         }
+        let json: JSON
         do {
-            let json = try bytes[start..<(start + length)].withUnsafeBytes { try JSONParser.parse($0) }
-            return .success((json, start + length))
+            json = try bytes[start..<(start + length)].withUnsafeBytes { try JSONParser.parse($0) }
         } catch {
-            return .failure("\(length) bytes starting at offset \(start) are not valid JSON (\(error))")
+            return .failure(.syntax(nil, "\(path): \(length) bytes starting at offset \(start) are not valid JSON (\(error))"))
         }
+        if case .string(let s) = json {
+            return .failure(.syntax(nil, "\(path): \(length) bytes starting at offset \(start) are not valid JSON (\(s))"))
+        }
+        guard json.objectValue != nil else {
+            return .failure(.syntax(nil, "\(path): \(length) bytes starting at offset \(start) are not a JSON object"))
+        }
+        return .success((json, start + length))
     }
 
     static func sha1Hex(_ data: UnsafeRawBufferPointer) -> String {
@@ -124,11 +212,18 @@ public final class LogFile {
     /// Cuts off whatever follows the last good record (a torn write from a crash).
     public func truncateAtLastGoodRecord() throws(OVSDBError) {
         if ftruncate(fd, off_t(goodOffset)) != 0 { throw LogFile.ioError("\(path): truncate failed", errno) }
-        tailError = nil
+        tailFailure = nil
     }
 
     /// Appends records; with `sync`, returns only once they are on disk.
     public func append(_ records: [JSON], sync: Bool) throws(OVSDBError) {
+        if readOnly {
+            // Open vSwitch truncates a log it has read before its first write, which fails on
+            // a read-only descriptor: `ovsdb-tool query` reports that for a query that writes.
+            if ftruncate(fd, off_t(goodOffset)) != 0 {
+                throw LogFile.ioError("\(path): cannot truncate to length \(goodOffset)", errno)
+            }
+        }
         var bytes: [UInt8] = []
         for r in records { bytes.append(contentsOf: LogFile.encode(r)) }
         try write(bytes, at: goodOffset)
@@ -162,7 +257,7 @@ public final class LogFile {
     public func replace(with records: [JSON]) throws(OVSDBError) {
         let temp = path + ".tmp"
         unlink(temp)
-        let tfd = Glibc.open(temp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        let tfd = Glibc.open(temp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o660)
         if tfd < 0 { throw LogFile.ioError("\(temp): open failed", errno) }
         let old = fd
         fd = tfd
