@@ -132,12 +132,12 @@ struct JSONReader {
     private mutating func parseObject() throws -> JSON {
         try enter()
         position += 1
-        var object = JSONObject()
+        var members: [JSONObject.Element] = []
         skipWhitespace()
         if position < bytes.count, current == UInt8(ascii: "}") {
             position += 1
             depth -= 1
-            return .object(object)
+            return .object(JSONObject())
         }
         while true {
             skipWhitespace()
@@ -150,9 +150,7 @@ struct JSONReader {
             }
             position += 1
             skipWhitespace()
-            let value = try parseValue()
-            // Duplicate keys: the last one wins, as in Open vSwitch.
-            if object.count < 8 || object[key] != nil { object[key] = value } else { object.appendUnique(key, value) }
+            members.append((key, try parseValue()))
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input") }
             switch current {
@@ -160,10 +158,33 @@ struct JSONReader {
             case UInt8(ascii: "}"):
                 position += 1
                 depth -= 1
-                return .object(object)
+                return .object(JSONReader.withoutDuplicateKeys(members))
             default: throw error("syntax error expecting '}' or ','")
             }
         }
+    }
+
+    /// Members with repeated keys folded, the last value winning as in Open vSwitch.
+    static func withoutDuplicateKeys(_ members: [JSONObject.Element]) -> JSONObject {
+        var duplicate = false
+        if members.count <= 8 {
+            outer: for i in members.indices {
+                for j in members.indices[(i + 1)...] where members[i].key == members[j].key {
+                    duplicate = true
+                    break outer
+                }
+            }
+        } else {
+            var seen = Set<String>(minimumCapacity: members.count)
+            for m in members where !seen.insert(m.key).inserted {
+                duplicate = true
+                break
+            }
+        }
+        guard duplicate else { return JSONObject(uniqueKeysWithValues: members) }
+        var object = JSONObject()
+        for m in members { object[m.key] = m.value }
+        return object
     }
 
     /// Parses a string starting at its opening quote.
@@ -183,10 +204,45 @@ struct JSONReader {
     }
 
     private func makeString(_ raw: UnsafeRawBufferPointer, at offset: Int) throws -> String {
-        guard let s = String(validating: raw.assumingMemoryBound(to: UInt8.self), as: UTF8.self) else {
-            throw error("invalid UTF-8 in string", at: offset)
+        let utf8 = raw.assumingMemoryBound(to: UInt8.self)
+        guard JSONReader.isValidUTF8(utf8) else { throw error("invalid UTF-8 in string", at: offset) }
+        return String(decoding: utf8, as: UTF8.self)
+    }
+
+    /// Strict UTF-8 validation (no overlongs, surrogates or code points past U+10FFFF),
+    /// with a fast path for ASCII.
+    static func isValidUTF8(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = s.count
+        while i < n {
+            let b = s[i]
+            if b < 0x80 {
+                i += 1
+                continue
+            }
+            let need: Int
+            var lo: UInt8 = 0x80, hi: UInt8 = 0xBF
+            switch b {
+            case 0xC2...0xDF: need = 1
+            case 0xE0: need = 2; lo = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: need = 2
+            case 0xED: need = 2; hi = 0x9F
+            case 0xF0: need = 3; lo = 0x90
+            case 0xF1...0xF3: need = 3
+            case 0xF4: need = 3; hi = 0x8F
+            default: return false
+            }
+            guard i + need < n else { return false }
+            let c1 = s[i + 1]
+            guard c1 >= lo && c1 <= hi else { return false }
+            var k = 2
+            while k <= need {
+                guard s[i + k] & 0xC0 == 0x80 else { return false }
+                k += 1
+            }
+            i += need + 1
         }
-        return s
+        return true
     }
 
     private mutating func parseEscapedString(from start: Int, plainUpTo plainEnd: Int) throws -> String {

@@ -24,7 +24,7 @@ public enum Condition: Sendable, Equatable {
             throw OVSDBError("unknown column", "No column \(name) in table \(table.name).", syntax: json)
         }
         guard let function = Function(rawValue: fname) else {
-            throw .syntax(a[1], "unknown function")
+            throw OVSDBError("unknown function", "No function named \(fname).")
         }
         let type = column.type(in: table)
         switch function {

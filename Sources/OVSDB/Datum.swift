@@ -71,7 +71,7 @@ extension Datum {
     static func makeSet(_ atoms: [Atom], json: JSON?) throws(OVSDBError) -> Datum {
         let sorted = atoms.sorted()
         for i in sorted.indices.dropFirst() where sorted[i] == sorted[i - 1] {
-            throw .syntax(json, "set contains duplicate")
+            throw OVSDBError("ovsdb error", "set contains duplicate")
         }
         return Datum(keys: sorted)
     }
@@ -80,7 +80,7 @@ extension Datum {
     static func makeMap(_ pairs: [(Atom, Atom)], json: JSON?) throws(OVSDBError) -> Datum {
         let sorted = pairs.sorted { $0.0 < $1.0 }
         for i in sorted.indices.dropFirst() where sorted[i].0 == sorted[i - 1].0 {
-            throw .syntax(json, "map contains duplicate key")
+            throw OVSDBError("ovsdb error", "map contains duplicate key")
         }
         return Datum(keys: sorted.map(\.0), values: sorted.map(\.1))
     }
@@ -170,7 +170,11 @@ extension Datum {
     func checkSize(_ type: ColumnType, json: JSON?) throws(OVSDBError) {
         guard keys.count < type.min || keys.count > type.max else { return }
         let kind = type.isMap ? "map" : "set"
-        let max = type.max == .max ? "unlimited" : String(type.max)
+        if type.min == 1 && type.max == 1 {
+            throw .syntax(json, "\(kind) must have exactly one member but \(keys.count) are present")
+        }
+        // Open vSwitch prints "unlimited" as the unsigned int it keeps it in.
+        let max = type.max == .max ? String(UInt32.max) : String(type.max)
         throw .syntax(json, "\(kind) must have \(type.min) to \(max) members but \(keys.count) are present")
     }
 }
@@ -252,10 +256,11 @@ extension Datum {
     }
 
     /// The diff from `self` to `new`, in the form of the OVSDB log and `update2` messages: for a
-    /// scalar column, just the new value; for a set, the symmetric difference; for a map,
+    /// column of at most one element (scalar or optional), just the new value, as
+    /// `ovsdb_datum_diff()` does; for a set, the symmetric difference; for a map,
     /// removed pairs with their old value and added or changed pairs with their new value.
     public func diff(to new: Datum, type: ColumnType) -> Datum {
-        if type.isScalar { return new }
+        if type.max == 1 { return new }
         var k: [Atom] = [], v: [Atom] = []
         var i = 0, j = 0
         while i < keys.count || j < new.keys.count {
@@ -275,7 +280,7 @@ extension Datum {
 
     /// Applies a diff made by `diff(to:type:)`.
     public mutating func apply(diff: Datum, type: ColumnType) {
-        if type.isScalar {
+        if type.max == 1 {
             self = diff
             return
         }

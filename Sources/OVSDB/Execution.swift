@@ -13,11 +13,16 @@ public struct Execution {
         public var elapsedMilliseconds: Int64
         /// Whether the session may only read (then anything that writes fails).
         public var readOnly: Bool
+        /// Whether an unsatisfied `wait` may block until a later commit. Without triggers (as
+        /// in `ovsdb-tool transact`) it fails at once with "not supported".
+        public var supportsTriggers: Bool
 
-        public init(ownsLock: @escaping (String) -> Bool = { _ in false }, elapsedMilliseconds: Int64 = 0, readOnly: Bool = false) {
+        public init(ownsLock: @escaping (String) -> Bool = { _ in false }, elapsedMilliseconds: Int64 = 0, readOnly: Bool = false,
+                    supportsTriggers: Bool = true) {
             self.ownsLock = ownsLock
             self.elapsedMilliseconds = elapsedMilliseconds
             self.readOnly = readOnly
+            self.supportsTriggers = supportsTriggers
         }
     }
 
@@ -147,10 +152,10 @@ public struct Execution {
 
     private mutating func insert(_ p: inout MemberParser, _ result: inout JSONObject) throws(OVSDBError) {
         let target = table(&p)
-        let rowJSON = p.member("row", .object, optional: true)
+        let rowJSON = p.member("row", .object)
         let uuidName = p.member("uuid-name", .identifier, optional: true)?.stringValue
         let uuidText = p.member("uuid", .string, optional: true)?.stringValue
-        guard let (t, schema) = target, !p.hasError else { return }
+        guard let (t, schema) = target, let rowJSON, !p.hasError else { return }
         try checkWritable("insert")
         var explicit: UUID?
         if let uuidText {
@@ -162,9 +167,7 @@ public struct Execution {
             throw OVSDBError("duplicate uuid", "This UUID would duplicate a UUID already present within the table or deleted within the same transaction.")
         }
         var row = Row(defaultsFor: schema, uuid: uuid)
-        if let rowJSON {
-            for (c, d) in try rowValues(rowJSON, schema) { if case .user(let i) = c { row.values[i] = d } }
-        }
+        for (c, d) in try rowValues(rowJSON, schema) { if case .user(let i) = c { row.values[i] = d } }
         transaction.put(t, row)
         result.appendUnique("uuid", Atom.uuid(uuid).json)
     }
@@ -175,7 +178,13 @@ public struct Execution {
         let condition = try whereClause(&p, schema)
         let columns = try columnList(p.member("columns", .array, optional: true), schema)
         guard let condition, !p.hasError else { return }
-        let rows = transaction.rows(t, where: condition)
+        var rows = transaction.rows(t, where: condition)
+        if !columns.contains(.uuid) {
+            // Like Open vSwitch's ovsdb_query_distinct: rows alike in every selected column
+            // are reported once.
+            var seen = Set<[Datum]>()
+            rows = rows.filter { r in seen.insert(columns.map { r.value($0) }).inserted }
+        }
         result.appendUnique("rows", .array(rows.map { $0.json(columns, schema: schema) }))
     }
 
@@ -245,6 +254,7 @@ public struct Execution {
         guard (actual == expected) != (until == "==") else { return }
         let limit = timeout ?? .max
         if limit > 0 && context.elapsedMilliseconds < limit {
+            guard context.supportsTriggers else { throw OVSDBError("not supported", "triggers not supported") }
             blocked = true
             waitTimeout = timeout.map { $0 - context.elapsedMilliseconds }
             return

@@ -27,7 +27,7 @@ public struct Mutation: Sendable {
             throw OVSDBError("constraint violation", "Cannot mutate immutable column \(name) in table \(table.name).", syntax: json)
         }
         guard let mutator = Mutator(rawValue: mname) else {
-            throw .syntax(a[1], "Unknown mutator")
+            throw OVSDBError("unknown mutator", "No mutator named \(mname).")
         }
         let type = column.type
         switch mutator {

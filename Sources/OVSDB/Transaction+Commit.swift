@@ -1,15 +1,15 @@
 extension Transaction {
     /// Checks the transaction and installs it in the database.
     ///
-    /// In order, as Open vSwitch does: garbage-collect unreferenced non-root rows, drop weak
-    /// references to rows that do not exist, check strong references, `maxRows` and index
-    /// uniqueness; then give every changed row a new version. On error nothing is installed.
+    /// In order, as Open vSwitch does: check strong references, garbage-collect unreferenced
+    /// non-root rows, drop weak references to rows that no longer exist, check `maxRows` and
+    /// index uniqueness; then give every changed row a new version. On error nothing is installed.
     @discardableResult
     public func commit(id: UUID = .random(), newVersion: () -> UUID = UUID.random) throws(OVSDBError) -> ChangeSet {
         var delta = referenceDelta()
+        try checkStrongReferences(delta)
         collectGarbage(&delta)
         try dropWeakReferences()
-        try checkStrongReferences(delta)
         try checkMaxRows()
         try checkIndexes()
         let changes = changeSet(id: id, newVersion: newVersion)
@@ -164,26 +164,46 @@ extension Transaction {
     private func checkIndexes() throws(OVSDBError) {
         for (t, table) in schema.tables.enumerated() where !overlay[t].isEmpty && !table.indexes.isEmpty {
             for (i, index) in table.indexes.enumerated() {
-                var seen: [[Datum]: UUID] = [:]
+                var seen: [[Datum]: Row] = [:]
                 for case .live(let r) in overlay[t].values {
                     let key = Table.indexKey(r, index)
-                    if let other = seen[key] {
-                        throw indexError(table, index, key, r.uuid, "was inserted by this transaction", other, "was inserted by this transaction")
-                    }
-                    seen[key] = r.uuid
-                    if let committed = database.tables[t].indexes[i][key], committed != r.uuid, overlay[t][committed] == nil {
-                        let what = database.tables[t].rows[r.uuid] == nil ? "was inserted by this transaction" : "was modified by this transaction"
-                        throw indexError(table, index, key, committed, "existed in the database before this transaction and was not modified by the transaction", r.uuid, what)
+                    if let other = seen[key] { throw indexError(t, index, other, r) }
+                    seen[key] = r
+                    if let committed = database.tables[t].indexes[i][key], committed != r.uuid, overlay[t][committed] == nil,
+                       let row = database.tables[t].rows[committed] {
+                        throw indexError(t, index, row, r)
                     }
                 }
             }
         }
     }
 
-    private func indexError(_ table: TableSchema, _ index: [Int], _ key: [Datum], _ a: UUID, _ aWhat: String, _ b: UUID, _ bWhat: String) -> OVSDBError {
+    /// Open vSwitch's message for two rows with the same values in `index`. It orders the rows
+    /// by all their columns (`_version` among them, so the order is as good as random).
+    private func indexError(_ t: Int, _ index: [Int], _ a: Row, _ b: Row) -> OVSDBError {
+        let table = schema.tables[t]
+        let key = Table.indexKey(a, index)
         let values = zip(key, index).map { $0.text(table.columns[$1].type) }.joined(separator: ", ")
         let names = index.map { "\"\(table.columns[$0].name)\"" }.joined(separator: ", ")
-        return .constraint("Transaction causes multiple rows in \"\(table.name)\" table to have identical values (\(values)) for index on column\(index.count > 1 ? "s" : "") \(names).  First row, with UUID \(a), \(aWhat).  Second row, with UUID \(b), \(bWhat).")
+        return .constraint("Transaction causes multiple rows in \"\(table.name)\" table to have identical values (\(values)) for index on column\(index.count > 1 ? "s" : "") \(names).  First row, with UUID \(a.uuid), \(describe(a, t, index))  Second row, with UUID \(b.uuid), \(describe(b, t, index))")
+    }
+
+    /// How a row in an index conflict came to be, as `duplicate_index_row__()` says it.
+    private func describe(_ row: Row, _ t: Int, _ index: [Int]) -> String {
+        guard overlay[t][row.uuid] != nil, let old = database.tables[t].rows[row.uuid] else {
+            return database.tables[t].rows[row.uuid] == nil
+                ? "was inserted by this transaction."
+                : "existed in the database before this transaction and was not modified by the transaction."
+        }
+        if old.values == row.values {
+            return "existed in the database before this transaction and was not modified by the transaction."
+        }
+        if index.allSatisfy({ old.values[$0] == row.values[$0] }) {
+            return "existed in the database before this transaction, which modified some of the row's columns but not any columns in this index."
+        }
+        let table = schema.tables[t]
+        let before = index.map { old.values[$0].text(table.columns[$0].type) }.joined(separator: ", ")
+        return "had the following index values before the transaction: \(before)."
     }
 
     /// The committed form of the overlay: new versions for changed rows, no-ops dropped.

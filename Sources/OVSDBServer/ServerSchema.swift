@@ -7,6 +7,7 @@ enum ServerSchema {
     static let json: JSON = [
         "name": "_Server",
         "version": "1.2.0",
+        "cksum": "3009684573 744",
         "tables": [
             "Database": [
                 "isRoot": true,

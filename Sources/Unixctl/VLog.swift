@@ -104,6 +104,12 @@ public final class VLog: @unchecked Sendable {
 
     private func pad4(_ s: String) -> String { String(repeating: " ", count: max(0, 4 - s.count)) + s }
 
+    /// The most detailed level any destination takes from `module`, so that callers can skip
+    /// building messages nobody will see.
+    public func maximumLevel(_ module: String) -> Level {
+        lock.withLock { (levels[module] ?? defaults).max() ?? .off }
+    }
+
     /// Writes `message` for `module` at `level` to every destination that wants it.
     public func log(_ module: String, _ level: Level, _ message: String) {
         lock.withLock {
@@ -177,7 +183,19 @@ final class PThreadMutex: @unchecked Sendable {
 /// Routes swift-log through VLog: the logger's label is the OVS module name.
 public struct VLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level = .trace
+    /// Follows `vlog/set`, so swift-log does not even build messages that no destination takes.
+    public var logLevel: Logger.Level {
+        get {
+            switch VLog.shared.maximumLevel(module) {
+            case .dbg: return .trace
+            case .info: return .info
+            case .warn: return .warning
+            case .err: return .error
+            case .emer, .off: return .critical
+            }
+        }
+        set {}
+    }
     let module: String
 
     public init(label: String) { module = VLog.shared.register(label) }

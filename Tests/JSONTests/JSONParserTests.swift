@@ -75,3 +75,20 @@ final class JSONParserTests: XCTestCase {
         XCTAssertNoThrow(try JSONParser.parse(bytes: text))
     }
 }
+
+final class UTF8ValidationTests: XCTestCase {
+    func testAgreesWithTheStandardLibraryOnEveryShortSequence() {
+        // Every 1- and 2-byte sequence, and 3/4-byte ones around the tricky boundaries.
+        var cases: [[UInt8]] = []
+        for a in 0...255 { cases.append([UInt8(a)]) }
+        for a in 0xC0...0xF5 { for b in stride(from: 0, through: 255, by: 1) { cases.append([UInt8(a), UInt8(b)]) } }
+        for lead: UInt8 in [0xE0, 0xED, 0xEF, 0xF0, 0xF4, 0xF5] {
+            for b in stride(from: 0x70, through: 0xC0, by: 0x08) { cases.append([lead, UInt8(b), 0x80]); cases.append([lead, UInt8(b), 0x80, 0x80]) }
+        }
+        for bytes in cases {
+            let ours = bytes.withUnsafeBufferPointer { JSONReader.isValidUTF8($0) }
+            let stdlib = String(validating: bytes, as: UTF8.self) != nil
+            XCTAssertEqual(ours, stdlib, "\(bytes)")
+        }
+    }
+}
