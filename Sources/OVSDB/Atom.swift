@@ -117,22 +117,25 @@ extension Atom {
         case (.real, .real(let r)): self = .real(r)
         case (.boolean, .bool(let b)): self = .boolean(b)
         case (.string, .string(let s)): self = .string(s)
-        case (.uuid, .array(let a)) where a.count == 2:
-            guard let tag = a[0].stringValue, let text = a[1].stringValue else {
-                throw .syntax(json, "expected [\"uuid\", <uuid>] or [\"named-uuid\", <name>]")
-            }
-            if tag == "uuid" {
-                guard let u = UUID(text) else { throw .syntax(json, "\"\(text)\" is not a valid UUID") }
-                self = .uuid(u)
-            } else if tag == "named-uuid" {
-                guard let symbols else { throw .syntax(json, "named-uuid \"\(text)\" is not allowed here") }
-                self = .uuid(symbols.reference(text))
-            } else {
-                throw .syntax(json, "\"\(tag)\" is not a valid atom type")
-            }
+        case (.uuid, _):
+            self = .uuid(try Atom.parseUUID(json, symbols: symbols))
         default:
             throw .syntax(json, "expected \(type.rawValue)")
         }
+    }
+
+    /// `["uuid", "<uuid>"]`, or with a symbol table `["named-uuid", "<id>"]`.
+    private static func parseUUID(_ json: JSON, symbols: SymbolTable?) throws(OVSDBError) -> UUID {
+        let pair = json.arrayValue.flatMap { $0.count == 2 ? ($0[0].stringValue, $0[1].stringValue) : nil }
+        if let (tag, text) = pair, tag == "uuid", let text {
+            guard let u = UUID(text) else { throw .syntax(json, "\"\(text)\" is not a valid UUID") }
+            return u
+        }
+        if let symbols, let (tag, name) = pair, tag == "named-uuid", let name {
+            guard DatabaseSchema.isIdentifier(name) else { throw .syntax(json, "named-uuid string is not a valid <id>") }
+            return symbols.reference(name)
+        }
+        throw .syntax(json, "expected [\"uuid\", <string>]")
     }
 
     /// The atom as `ovs-vsctl`/`ovsdb-client` print it in tables (strings bare when they

@@ -21,6 +21,34 @@ public struct ColumnType: Equatable, Sendable {
     /// Zero or one element: OVS's "optional" columns.
     public var isOptional: Bool { min == 0 && max == 1 }
 
+    /// A set: no value type, and not exactly one element.
+    public var isSet: Bool { value == nil && !(min == 1 && max == 1) }
+
+    /// The type in words, as Open vSwitch's messages say it ("set of up to 1 strings",
+    /// "map of (string, string) pairs", "integer").
+    public var english: String {
+        let key = self.key.type.rawValue
+        if isScalar { return key }
+        var s = isMap ? "map" : "set"
+        if max == .max {
+            s += min > 0 ? " of \(min) or more" : " of"
+        } else if min > 0 {
+            s += " of \(min) to \(max)"
+        } else {
+            s += " of up to \(max)"
+        }
+        s += isMap ? " (\(key), \(value!.type.rawValue)) pairs" : " \(key)s"
+        return s
+    }
+
+    /// The same type with its bounds replaced.
+    public func with(min: Int? = nil, max: Int? = nil) -> ColumnType {
+        var t = self
+        if let min { t.min = min }
+        if let max { t.max = max }
+        return t
+    }
+
     /// True when the column holds references of `refType` (keys or values).
     public func references(_ refType: BaseType.RefType) -> Bool {
         (key.refTable != nil && key.refType == refType) || (value?.refTable != nil && value?.refType == refType)

@@ -26,31 +26,21 @@ public enum Condition: Sendable, Equatable {
         guard let function = Function(rawValue: fname) else {
             throw OVSDBError("unknown function", "No function named \(fname).")
         }
-        let type = column.type(in: table)
+        var type = column.type(in: table)
         switch function {
         case .lessThan, .lessOrEqual, .greaterOrEqual, .greaterThan:
             guard type.max == 1, type.value == nil, type.key.type == .integer || type.key.type == .real else {
-                throw .syntax(json, "Type mismatch: \"\(fname)\" operator may not be applied to column \(name) of type \(Condition.typeName(type)).")
+                throw .syntax(json, "Type mismatch: \"\(fname)\" operator may not be applied to column \(name) of type \(type.english).")
             }
-            let atom = try Atom(json: a[2], type: type.key.type, symbols: symbols)
-            self = .clause(column: column, function: function, value: Datum(atom: atom))
+            type.min = 1
         case .equal, .notEqual:
-            var relaxed = type
-            relaxed.min = 0
-            self = .clause(column: column, function: function, value: try Datum(json: a[2], type: relaxed, symbols: symbols))
-        case .includes, .excludes:
-            var relaxed = type
-            relaxed.min = 0
-            relaxed.max = .max
-            self = .clause(column: column, function: function, value: try Datum(json: a[2], type: relaxed, symbols: symbols))
+            break
+        case .excludes:
+            if !type.isScalar { type = type.with(min: 0, max: .max) }
+        case .includes:
+            if !type.isScalar { type.min = 0 }
         }
-    }
-
-    /// The type's name as OVS error messages spell it ("integer", "set of strings", …).
-    static func typeName(_ t: ColumnType) -> String {
-        if t.isScalar { return t.key.type.rawValue }
-        if t.isMap { return "map of \(t.key.type.rawValue)-\(t.value!.type.rawValue) pairs" }
-        return "set of \(t.key.type.rawValue)s"
+        self = .clause(column: column, function: function, value: try Datum(json: a[2], type: type, symbols: symbols))
     }
 
     /// True if `row` satisfies the clause.

@@ -120,62 +120,50 @@ extension Datum {
         return .array([.string("set"), .array(keys.map(\.json))])
     }
 
-    /// Reads a datum of `type` from JSON and checks every constraint but references.
+    /// Reads a datum of `type` from JSON and checks every constraint but references, as
+    /// Open vSwitch's `ovsdb_datum_from_json` does (and with its messages).
     public init(json: JSON, type: ColumnType, symbols: SymbolTable? = nil) throws(OVSDBError) {
-        self = try Datum.parse(json, type: type, symbols: symbols, checkSize: true)
-    }
-
-    /// Reads a datum whose size is not checked against the column (mutation arguments,
-    /// condition values).
-    public init(uncheckedSizeJSON json: JSON, type: ColumnType, symbols: SymbolTable? = nil) throws(OVSDBError) {
-        self = try Datum.parse(json, type: type, symbols: symbols, checkSize: false)
-    }
-
-    private static func parse(_ json: JSON, type: ColumnType, symbols: SymbolTable?, checkSize: Bool) throws(OVSDBError) -> Datum {
-        let datum: Datum
-        if let valueType = type.value {
-            guard case .array(let a) = json, a.count == 2, a[0].stringValue == "map", let elements = a[1].arrayValue else {
-                throw .syntax(json, "expected map")
+        let isMap = type.isMap
+        let elements: [JSON]
+        if isMap || (json.arrayValue?.first?.stringValue == "set") {
+            let kind = isMap ? "map" : "set"
+            guard case .array(let a) = json, a.count == 2, a[0].stringValue == kind, let inner = a[1].arrayValue else {
+                throw .syntax(json, "expected [\"\(kind)\", <array>]")
             }
+            if inner.count < type.min || inner.count > type.max {
+                if type.min == 1 && type.max == 1 {
+                    throw .syntax(json, "\(kind) must have exactly one member but \(inner.count) are present")
+                }
+                let max = type.max == .max ? String(UInt32.max) : String(type.max)
+                throw .syntax(json, "\(kind) must have \(type.min) to \(max) members but \(inner.count) are present")
+            }
+            elements = inner
+        } else {
+            elements = [json]
+        }
+        if let valueType = type.value {
             var pairs: [(Atom, Atom)] = []
             pairs.reserveCapacity(elements.count)
             for e in elements {
                 guard case .array(let kv) = e, kv.count == 2 else { throw .syntax(e, "expected 2-element array") }
-                let k = try Atom(json: kv[0], type: type.key.type, symbols: symbols)
-                let v = try Atom(json: kv[1], type: valueType.type, symbols: symbols)
-                try type.key.check(k)
-                try valueType.check(v)
-                pairs.append((k, v))
+                pairs.append((try Atom(json: kv[0], type: type.key.type, symbols: symbols),
+                              try Atom(json: kv[1], type: valueType.type, symbols: symbols)))
             }
-            datum = try makeMap(pairs, json: json)
-        } else if case .array(let a) = json, a.count == 2, a[0].stringValue == "set" {
-            guard let elements = a[1].arrayValue else { throw .syntax(json, "expected array") }
+            self = try Datum.makeMap(pairs, json: json)
+        } else {
             var atoms: [Atom] = []
             atoms.reserveCapacity(elements.count)
-            for e in elements {
-                let atom = try Atom(json: e, type: type.key.type, symbols: symbols)
-                try type.key.check(atom)
-                atoms.append(atom)
-            }
-            datum = try makeSet(atoms, json: json)
-        } else {
-            let atom = try Atom(json: json, type: type.key.type, symbols: symbols)
-            try type.key.check(atom)
-            datum = Datum(keys: [atom])
+            for e in elements { atoms.append(try Atom(json: e, type: type.key.type, symbols: symbols)) }
+            self = try Datum.makeSet(atoms, json: json)
         }
-        if checkSize { try datum.checkSize(type, json: json) }
-        return datum
+        for k in keys { try type.key.check(k) }
+        if let valueType = type.value, let values { for v in values { try valueType.check(v) } }
     }
 
-    func checkSize(_ type: ColumnType, json: JSON?) throws(OVSDBError) {
-        guard keys.count < type.min || keys.count > type.max else { return }
-        let kind = type.isMap ? "map" : "set"
-        if type.min == 1 && type.max == 1 {
-            throw .syntax(json, "\(kind) must have exactly one member but \(keys.count) are present")
-        }
-        // Open vSwitch prints "unlimited" as the unsigned int it keeps it in.
-        let max = type.max == .max ? String(UInt32.max) : String(type.max)
-        throw .syntax(json, "\(kind) must have \(type.min) to \(max) members but \(keys.count) are present")
+    /// Reads a datum whose number of elements is not checked against the column (log
+    /// records, whose diffs may hold more elements than the column allows).
+    public init(uncheckedSizeJSON json: JSON, type: ColumnType, symbols: SymbolTable? = nil) throws(OVSDBError) {
+        try self.init(json: json, type: type.with(min: 0, max: .max), symbols: symbols)
     }
 }
 

@@ -111,14 +111,9 @@ public struct Execution {
         return (t, transaction.schema.tables[t])
     }
 
-    private func whereClause(_ p: inout MemberParser, _ table: TableSchema) throws(OVSDBError) -> Where? {
-        guard let w = p.member("where", .array) else { return nil }
-        return try Where(json: w, table: table, symbols: symbols)
-    }
-
-    /// Parses a row object into column values.
+    /// Parses a row object into column values (`ovsdb_row_from_json`).
     private func rowValues(_ json: JSON, _ table: TableSchema) throws(OVSDBError) -> [(ColumnRef, Datum)] {
-        guard let o = json.objectValue else { throw .syntax(json, "Object expected.") }
+        guard let o = json.objectValue else { throw .syntax(json, "row must be JSON object") }
         var out: [(ColumnRef, Datum)] = []
         out.reserveCapacity(o.count)
         for (name, value) in o {
@@ -130,15 +125,14 @@ public struct Execution {
         return out
     }
 
+    /// Parses a list of distinct column names; all columns when absent.
     private func columnList(_ json: JSON?, _ table: TableSchema) throws(OVSDBError) -> [ColumnRef] {
         guard let json else { return ColumnRef.all(table) }
-        guard let names = json.arrayValue else { throw .syntax(json, "array of column names expected") }
         var out: [ColumnRef] = []
-        for n in names {
-            guard let s = n.stringValue, let c = ColumnRef(s, in: table) else {
-                throw .syntax(n, "\(n.stringValue ?? n.description) is not a valid column name")
-            }
-            if out.contains(c) { throw .syntax(json, "column set contains duplicate") }
+        for n in json.arrayValue ?? [] {
+            guard let s = n.stringValue else { throw .syntax(json, "array of distinct column names expected") }
+            guard let c = ColumnRef(s, in: table) else { throw .syntax(json, "\(s) is not a valid column name") }
+            if out.contains(c) { throw .syntax(json, "array of distinct column names expected") }
             out.append(c)
         }
         return out
@@ -150,34 +144,52 @@ public struct Execution {
         }
     }
 
+    // Each operation reads all of its members first, so that a malformed member is reported
+    // before anything inside the values is looked at, as in Open vSwitch.
+
     private mutating func insert(_ p: inout MemberParser, _ result: inout JSONObject) throws(OVSDBError) {
         let target = table(&p)
+        let uuidJSON = p.member("uuid", .string, optional: true)
+        let uuidName = p.member("uuid-name", .identifier, optional: true)
         let rowJSON = p.member("row", .object)
-        let uuidName = p.member("uuid-name", .identifier, optional: true)?.stringValue
-        let uuidText = p.member("uuid", .string, optional: true)?.stringValue
         guard let (t, schema) = target, let rowJSON, !p.hasError else { return }
-        try checkWritable("insert")
         var explicit: UUID?
-        if let uuidText {
-            guard let u = UUID(uuidText) else { throw .syntax(.string(uuidText), "\"\(uuidText)\" is not a valid UUID") }
+        if let uuidJSON {
+            guard let text = uuidJSON.stringValue, let u = UUID(text) else { throw .syntax(uuidJSON, "bad uuid") }
+            guard transaction.row(t, u) == nil && transaction.overlay[t][u] == nil else {
+                throw OVSDBError("duplicate uuid", "This UUID would duplicate a UUID already present within the table or deleted within the same transaction.", syntax: uuidJSON)
+            }
             explicit = u
         }
-        let uuid = try uuidName.map { n throws(OVSDBError) in try symbols.create(n, uuid: explicit) } ?? explicit ?? .random()
-        if transaction.row(t, uuid) != nil || transaction.overlay[t][uuid] != nil {
-            throw OVSDBError("duplicate uuid", "This UUID would duplicate a UUID already present within the table or deleted within the same transaction.")
+        var uuid = explicit ?? .random()
+        if let uuidName {
+            do throws(OVSDBError) {
+                uuid = try symbols.create(uuidName.stringValue!, uuid: explicit)
+            } catch let e {
+                throw OVSDBError(e.error, e.details, syntax: uuidName)
+            }
         }
         var row = Row(defaultsFor: schema, uuid: uuid)
         for (c, d) in try rowValues(rowJSON, schema) { if case .user(let i) = c { row.values[i] = d } }
+        // Defaults must satisfy the constraints too.
+        for (i, column) in schema.columns.enumerated() where row.values[i].count == 1 {
+            for k in row.values[i].keys { try column.type.key.check(k) }
+            if let vt = column.type.value, let vs = row.values[i].values { for v in vs { try vt.check(v) } }
+        }
+        try checkWritable("insert")
         transaction.put(t, row)
         result.appendUnique("uuid", Atom.uuid(uuid).json)
     }
 
     private mutating func select(_ p: inout MemberParser, _ result: inout JSONObject) throws(OVSDBError) {
         let target = table(&p)
-        guard let (t, schema) = target else { return }
-        let condition = try whereClause(&p, schema)
-        let columns = try columnList(p.member("columns", .array, optional: true), schema)
-        guard let condition, !p.hasError else { return }
+        let whereJSON = p.member("where", .array)
+        let columnsJSON = p.member("columns", .array, optional: true)
+        let sortJSON = p.member("sort", .array, optional: true)
+        guard let (t, schema) = target, let whereJSON, !p.hasError else { return }
+        let condition = try Where(json: whereJSON, table: schema, symbols: symbols)
+        let columns = try columnList(columnsJSON, schema)
+        let sort = sortJSON == nil ? [] : try columnList(sortJSON, schema)
         var rows = transaction.rows(t, where: condition)
         if !columns.contains(.uuid) {
             // Like Open vSwitch's ovsdb_query_distinct: rows alike in every selected column
@@ -185,20 +197,30 @@ public struct Execution {
             var seen = Set<[Datum]>()
             rows = rows.filter { r in seen.insert(columns.map { r.value($0) }).inserted }
         }
+        if !sort.isEmpty {
+            rows.sort { a, b in
+                for c in sort {
+                    let x = Datum.compare3way(a.value(c), b.value(c))
+                    if x != 0 { return x < 0 }
+                }
+                return false
+            }
+        }
         result.appendUnique("rows", .array(rows.map { $0.json(columns, schema: schema) }))
     }
 
     private mutating func update(_ p: inout MemberParser, _ result: inout JSONObject) throws(OVSDBError) {
         let target = table(&p)
-        guard let (t, schema) = target else { return }
-        let condition = try whereClause(&p, schema)
-        guard let rowJSON = p.member("row", .object), let condition, !p.hasError else { return }
+        let whereJSON = p.member("where", .array)
+        let rowJSON = p.member("row", .object)
+        guard let (t, schema) = target, let whereJSON, let rowJSON, !p.hasError else { return }
         let values = try rowValues(rowJSON, schema)
         for (c, _) in values {
             guard case .user(let i) = c, schema.columns[i].mutable else {
                 throw OVSDBError("constraint violation", "Cannot update immutable column \(c.name(in: schema)) in table \(schema.name).", syntax: p.json)
             }
         }
+        let condition = try Where(json: whereJSON, table: schema, symbols: symbols)
         try checkWritable("update")
         let rows = transaction.rows(t, where: condition)
         for var r in rows {
@@ -210,11 +232,12 @@ public struct Execution {
 
     private mutating func mutate(_ p: inout MemberParser, _ result: inout JSONObject) throws(OVSDBError) {
         let target = table(&p)
-        guard let (t, schema) = target else { return }
-        let condition = try whereClause(&p, schema)
-        guard let list = p.member("mutations", .array)?.arrayValue, let condition, !p.hasError else { return }
+        let whereJSON = p.member("where", .array)
+        let mutationsJSON = p.member("mutations", .array)
+        guard let (t, schema) = target, let whereJSON, let list = mutationsJSON?.arrayValue, !p.hasError else { return }
         var mutations: [Mutation] = []
         for m in list { mutations.append(try Mutation(json: m, table: schema, symbols: symbols)) }
+        let condition = try Where(json: whereJSON, table: schema, symbols: symbols)
         try checkWritable("mutate")
         let rows = transaction.rows(t, where: condition)
         for var r in rows {
@@ -226,8 +249,9 @@ public struct Execution {
 
     private mutating func delete(_ p: inout MemberParser, _ result: inout JSONObject) throws(OVSDBError) {
         let target = table(&p)
-        guard let (t, schema) = target else { return }
-        guard let condition = try whereClause(&p, schema), !p.hasError else { return }
+        let whereJSON = p.member("where", .array)
+        guard let (t, schema) = target, let whereJSON, !p.hasError else { return }
+        let condition = try Where(json: whereJSON, table: schema, symbols: symbols)
         try checkWritable("delete")
         let rows = transaction.rows(t, where: condition)
         for r in rows { transaction.delete(t, r.uuid) }
@@ -235,15 +259,18 @@ public struct Execution {
     }
 
     private mutating func wait(_ p: inout MemberParser) throws(OVSDBError) {
+        let timeoutJSON = p.member("timeout", .integer, optional: true)
+        let whereJSON = p.member("where", .array)
+        let columnsJSON = p.member("columns", .array, optional: true)
+        let untilJSON = p.member("until", .string)
+        let rowsJSON = p.member("rows", .array)
         let target = table(&p)
-        guard let (t, schema) = target else { return }
-        let condition = try whereClause(&p, schema)
-        let columns = try columnList(p.member("columns", .array, optional: true), schema)
-        let until = p.member("until", .string)?.stringValue
-        let rows = p.member("rows", .array)?.arrayValue
-        let timeout = p.member("timeout", .integer, optional: true)?.integerValue
-        guard let condition, let until, let rows, !p.hasError else { return }
-        guard until == "==" || until == "!=" else { throw .syntax(.string(until), "unknown until \"\(until)\"") }
+        guard let (t, schema) = target, let whereJSON, let until = untilJSON?.stringValue, let rows = rowsJSON?.arrayValue, !p.hasError else { return }
+        let condition = try Where(json: whereJSON, table: schema, symbols: symbols)
+        let columns = try columnList(columnsJSON, schema)
+        let timeout = timeoutJSON?.integerValue
+        if let timeout, timeout < 0 { throw .syntax(timeoutJSON, "timeout must be nonnegative") }
+        guard until == "==" || until == "!=" else { throw .syntax(untilJSON, "\"until\" must be \"==\" or \"!=\"") }
         var expected = Set<[Datum]>()
         for r in rows {
             var row = Row(defaultsFor: schema, uuid: .zero)
@@ -254,7 +281,6 @@ public struct Execution {
         guard (actual == expected) != (until == "==") else { return }
         let limit = timeout ?? .max
         if limit > 0 && context.elapsedMilliseconds < limit {
-            guard context.supportsTriggers else { throw OVSDBError("not supported", "triggers not supported") }
             blocked = true
             waitTimeout = timeout.map { $0 - context.elapsedMilliseconds }
             return

@@ -27,7 +27,7 @@ struct MemberParser {
     init(_ json: JSON, context: String) {
         self.json = json
         self.context = context
-        if json.objectValue == nil { error = .syntax(json, "Object expected.") }
+        if json.objectValue == nil { error = OVSDBError("syntax error", "Object expected.") }
     }
 
     /// Member `name` if present with the right kind; records an error otherwise.

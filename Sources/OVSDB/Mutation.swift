@@ -29,24 +29,29 @@ public struct Mutation: Sendable {
         guard let mutator = Mutator(rawValue: mname) else {
             throw OVSDBError("unknown mutator", "No mutator named \(mname).")
         }
-        let type = column.type
+        var type = column.type
         switch mutator {
         case .add, .subtract, .multiply, .divide, .modulo:
             let numeric = type.key.type == .integer || (type.key.type == .real && mutator != .modulo)
             guard numeric, type.value == nil else {
-                throw .syntax(json, "Type mismatch: \"\(mname)\" operator may not be applied to column \(name) of type \(Condition.typeName(type)).")
+                throw .syntax(json, "Type mismatch: \"\(mname)\" operator may not be applied to column \(name) of type \(type.english).")
             }
-            let atom = try Atom(json: a[2], type: type.key.type, symbols: symbols)
-            argument = Datum(atom: atom)
+            type = ColumnType(key: BaseType(type.key.type))
+            argument = try Datum(json: a[2], type: type, symbols: symbols)
         case .insert, .delete:
-            var relaxed = type
-            relaxed.min = 0
-            relaxed.max = .max
-            if mutator == .delete, type.isMap, case .array(let arr) = a[2], arr.first?.stringValue == "set" {
-                // Deleting from a map by keys: the argument is a set of keys.
-                relaxed.value = nil
+            guard type.isSet || type.isMap else {
+                throw .syntax(json, "Type mismatch: \"\(mname)\" operator may not be applied to column \(name) of type \(type.english).")
             }
-            argument = try Datum(uncheckedSizeJSON: a[2], type: relaxed, symbols: symbols)
+            type.min = 0
+            if mutator == .delete { type.max = .max }
+            do {
+                argument = try Datum(json: a[2], type: type, symbols: symbols)
+            } catch let e {
+                // Deleting from a map also takes a set of keys.
+                guard mutator == .delete, type.isMap else { throw e }
+                type.value = nil
+                argument = try Datum(json: a[2], type: type, symbols: symbols)
+            }
         }
         self.column = position
         self.mutator = mutator
@@ -70,12 +75,11 @@ public struct Mutation: Sendable {
                 return r
             }
             if !ok {
-                throw OVSDBError("constraint violation", "Result of \"\(mutator.rawValue)\" operation contains duplicate values.")
+                throw OVSDBError("constraint violation", "Result of \"\(mutator.rawValue)\" operation contains duplicates.")
             }
         }
         if d.count < column.type.min || d.count > column.type.max {
-            let max = column.type.max == .max ? "unlimited" : String(column.type.max)
-            throw .constraint("Attempted to store \(d.count) elements in \(Condition.typeName(column.type)) column \(column.name) with min \(column.type.min) and max \(max).")
+            throw .constraint("Attempted to store \(d.count) elements in \(column.type.english).")
         }
         row.values[self.column] = d
     }

@@ -124,9 +124,9 @@ extension Transaction {
     /// Every strong reference in a changed row must name a row that exists, and a deleted row
     /// must have no strong references left.
     private func checkStrongReferences(_ delta: [UUID: Int]) throws(OVSDBError) {
-        for (t, slots) in overlay.enumerated() {
+        for t in touchedTables {
             let table = schema.tables[t]
-            for (u, slot) in slots {
+            for (u, slot) in overlay[t] {
                 switch slot {
                 case .live(let r):
                     for (i, column) in table.columns.enumerated() where column.type.references(.strong) {
@@ -152,17 +152,19 @@ extension Transaction {
     }
 
     private func checkMaxRows() throws(OVSDBError) {
-        for (t, table) in schema.tables.enumerated() where !overlay[t].isEmpty {
+        for t in touchedTables {
+            let table = schema.tables[t]
             guard let max = table.maxRows else { continue }
             let n = liveCount(t)
             if n > max {
-                throw .constraint("Transaction causes \"\(table.name)\" table to contain \(n) rows, greater than the schema-defined limit of \(max) row(s).")
+                throw .constraint("transaction causes \"\(table.name)\" table to contain \(n) rows, greater than the schema-defined limit of \(max) row(s)")
             }
         }
     }
 
     private func checkIndexes() throws(OVSDBError) {
-        for (t, table) in schema.tables.enumerated() where !overlay[t].isEmpty && !table.indexes.isEmpty {
+        for t in touchedTables {
+            let table = schema.tables[t]
             for (i, index) in table.indexes.enumerated() {
                 var seen: [[Datum]: Row] = [:]
                 for case .live(let r) in overlay[t].values {
@@ -170,40 +172,40 @@ extension Transaction {
                     if let other = seen[key] { throw indexError(t, index, other, r) }
                     seen[key] = r
                     if let committed = database.tables[t].indexes[i][key], committed != r.uuid, overlay[t][committed] == nil,
-                       let row = database.tables[t].rows[committed] {
-                        throw indexError(t, index, row, r)
+                       let c = database.tables[t].rows[committed] {
+                        throw indexError(t, index, c, r)
                     }
                 }
             }
         }
     }
 
-    /// Open vSwitch's message for two rows with the same values in `index`. It orders the rows
-    /// by all their columns (`_version` among them, so the order is as good as random).
-    private func indexError(_ t: Int, _ index: [Int], _ a: Row, _ b: Row) -> OVSDBError {
+    /// Open vSwitch's message for two rows that collide on a unique index; the row with the
+    /// greater uuid is named first, so the message is reproducible.
+    private func indexError(_ t: Int, _ index: [Int], _ x: Row, _ y: Row) -> OVSDBError {
         let table = schema.tables[t]
-        let key = Table.indexKey(a, index)
-        let values = zip(key, index).map { $0.text(table.columns[$1].type) }.joined(separator: ", ")
-        let names = index.map { "\"\(table.columns[$0].name)\"" }.joined(separator: ", ")
-        return .constraint("Transaction causes multiple rows in \"\(table.name)\" table to have identical values (\(values)) for index on column\(index.count > 1 ? "s" : "") \(names).  First row, with UUID \(a.uuid), \(describe(a, t, index))  Second row, with UUID \(b.uuid), \(describe(b, t, index))")
-    }
-
-    /// How a row in an index conflict came to be, as `duplicate_index_row__()` says it.
-    private func describe(_ row: Row, _ t: Int, _ index: [Int]) -> String {
-        guard overlay[t][row.uuid] != nil, let old = database.tables[t].rows[row.uuid] else {
-            return database.tables[t].rows[row.uuid] == nil
-                ? "was inserted by this transaction."
-                : "existed in the database before this transaction and was not modified by the transaction."
+        let (a, b) = x.uuid < y.uuid ? (y, x) : (x, y)
+        func list(_ items: [String]) -> String {
+            var s = ""
+            for (i, item) in items.enumerated() {
+                s += i == 0 ? "" : (items.count == 2 ? " and " : (i < items.count - 1 ? ", " : ", and "))
+                s += item
+            }
+            return s
         }
-        if old.values == row.values {
-            return "existed in the database before this transaction and was not modified by the transaction."
+        func values(_ r: Row) -> String { list(index.map { r.values[$0].text(table.columns[$0].type) }) }
+        func history(_ r: Row) -> String {
+            guard let old = database.tables[t].rows[r.uuid] else { return "was inserted by this transaction." }
+            guard overlay[t][r.uuid] != nil, old.values != r.values else {
+                return "existed in the database before this transaction and was not modified by the transaction."
+            }
+            if Table.indexKey(old, index) == Table.indexKey(r, index) {
+                return "existed in the database before this transaction, which modified some of the row's columns but not any columns in this index."
+            }
+            return "had the following index values before the transaction: \(values(old))."
         }
-        if index.allSatisfy({ old.values[$0] == row.values[$0] }) {
-            return "existed in the database before this transaction, which modified some of the row's columns but not any columns in this index."
-        }
-        let table = schema.tables[t]
-        let before = index.map { old.values[$0].text(table.columns[$0].type) }.joined(separator: ", ")
-        return "had the following index values before the transaction: \(before)."
+        let columns = "column\(index.count > 1 ? "s" : "") " + list(index.map { "\"\(table.columns[$0].name)\"" })
+        return .constraint("Transaction causes multiple rows in \"\(table.name)\" table to have identical values (\(values(a))) for index on \(columns).  First row, with UUID \(a.uuid), \(history(a))  Second row, with UUID \(b.uuid), \(history(b))")
     }
 
     /// The committed form of the overlay: new versions for changed rows, no-ops dropped.

@@ -54,8 +54,19 @@ public final class Transaction {
         return n
     }
 
-    public func put(_ t: Int, _ row: Row) { overlay[t][row.uuid] = .live(row) }
-    public func delete(_ t: Int, _ uuid: UUID) { overlay[t][uuid] = .deleted }
+    /// Tables in the order the transaction first changed them; checks visit them in this
+    /// order so that, as in Open vSwitch, the first error reported is the same.
+    private(set) var touchedTables: [Int] = []
+
+    public func put(_ t: Int, _ row: Row) {
+        if overlay[t].isEmpty { touchedTables.append(t) }
+        overlay[t][row.uuid] = .live(row)
+    }
+
+    public func delete(_ t: Int, _ uuid: UUID) {
+        if overlay[t].isEmpty { touchedTables.append(t) }
+        overlay[t][uuid] = .deleted
+    }
 
     public var isEmpty: Bool { overlay.allSatisfy(\.isEmpty) }
 }
