@@ -1,4 +1,7 @@
 import JSON
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The five OVSDB atomic types (RFC 7047 §3.1).
 public enum AtomicType: String, Sendable, CaseIterable {
@@ -54,7 +57,7 @@ extension Atom: Hashable, Comparable {
         case (.integer(let x), .integer(let y)): return x == y
         case (.real(let x), .real(let y)): return x == y
         case (.boolean(let x), .boolean(let y)): return x == y
-        case (.string(let x), .string(let y)): return x.utf8.elementsEqual(y.utf8)
+        case (.string(let x), .string(let y)): return Atom.compareBytes(x, y) == 0
         case (.uuid(let x), .uuid(let y)): return x == y
         default: return false
         }
@@ -66,7 +69,9 @@ extension Atom: Hashable, Comparable {
         case .real(let x): h.combine(x)
         case .boolean(let x): h.combine(x)
         case .string(let x):
-            h.combine(x.utf8.count)
+            if let done: Void = x.utf8.withContiguousStorageIfAvailable({ h.combine(bytes: UnsafeRawBufferPointer($0)) }) {
+                return done
+            }
             for b in x.utf8 { h.combine(b) }
         case .uuid(let x): h.combine(x)
         }
@@ -79,10 +84,24 @@ extension Atom: Hashable, Comparable {
         case (.integer(let x), .integer(let y)): return x < y
         case (.real(let x), .real(let y)): return x < y
         case (.boolean(let x), .boolean(let y)): return !x && y
-        case (.string(let x), .string(let y)): return x.utf8.lexicographicallyPrecedes(y.utf8)
+        case (.string(let x), .string(let y)): return Atom.compareBytes(x, y) < 0
         case (.uuid(let x), .uuid(let y)): return x < y
         default: return a.typeRank < b.typeRank
         }
+    }
+
+    /// `strcmp` on the strings' UTF-8 bytes: negative, zero or positive.
+    static func compareBytes(_ a: String, _ b: String) -> Int {
+        let fast = a.utf8.withContiguousStorageIfAvailable { pa in
+            b.utf8.withContiguousStorageIfAvailable { pb -> Int in
+                let n = min(pa.count, pb.count)
+                let c = n == 0 ? 0 : Int(memcmp(pa.baseAddress!, pb.baseAddress!, n))
+                return c != 0 ? c : pa.count - pb.count
+            }
+        }
+        if let fast, let result = fast { return result }
+        if a.utf8.elementsEqual(b.utf8) { return 0 }
+        return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : 1
     }
 
     private var typeRank: Int {

@@ -2,7 +2,7 @@ import JSON
 
 /// One clause of a `where` (RFC 7047 §5.1 `<condition>`), or a constant `true`/`false`
 /// (an Open vSwitch extension used by `monitor_cond`).
-public enum Condition: Sendable, Equatable {
+public enum Condition: Sendable, Hashable {
     public enum Function: String, Sendable {
         case lessThan = "<", lessOrEqual = "<=", equal = "==", notEqual = "!="
         case greaterOrEqual = ">=", greaterThan = ">", includes, excludes
@@ -74,7 +74,7 @@ public enum Condition: Sendable, Equatable {
 }
 
 /// A list of clauses that must all hold.
-public struct Where: Sendable, Equatable {
+public struct Where: Sendable, Hashable {
     public var clauses: [Condition]
 
     public init(_ clauses: [Condition] = []) { self.clauses = clauses }

@@ -15,9 +15,23 @@ public final class Database {
     /// Writes a commit to storage before it is installed; an error aborts the commit.
     public var persist: ((ChangeSet) throws(OVSDBError) -> Void)?
 
+    /// The tables with weak-reference columns: which columns, and which tables they point at.
+    let weakReferrers: [(table: Int, columns: [Int], targets: Set<String>)]
+
     public init(schema: DatabaseSchema) {
         self.schema = schema
         self.tables = schema.tables.map { Table(schema: $0) }
+        weakReferrers = schema.tables.enumerated().compactMap { t, table in
+            let columns = table.columns.indices.filter { table.columns[$0].type.references(.weak) }
+            guard !columns.isEmpty else { return nil }
+            var targets = Set<String>()
+            for i in columns {
+                for base in [table.columns[i].type.key, table.columns[i].type.value].compactMap({ $0 }) where base.refType == .weak {
+                    if let ref = base.refTable { targets.insert(ref) }
+                }
+            }
+            return (t, columns, targets)
+        }
     }
 
     public var name: String { schema.name }
@@ -36,17 +50,53 @@ public final class Database {
         for (t, rowChanges) in changes.tables.enumerated() {
             let table = schema.tables[t]
             for change in rowChanges {
-                if let old = change.old { countReferences(old, table, -1) }
-                if let new = change.new {
+                switch (change.old, change.new) {
+                case (let old?, let new?):
+                    Database.countChanges(from: old, to: new, table, &strongReferences)
+                case (let old?, nil):
+                    countReferences(old, table, -1)
+                case (nil, let new?):
                     countReferences(new, table, +1)
-                    tables[t].put(new)
-                } else {
-                    tables[t].remove(change.uuid)
+                case (nil, nil):
+                    break
                 }
+                if let new = change.new { tables[t].put(new) } else { tables[t].remove(change.uuid) }
             }
         }
         lastTransactionID = changes.id
         for o in observers { o(changes) }
+    }
+
+    /// Adds to `counts` the strong references a row's change removes and adds, looking only
+    /// at columns that changed.
+    static func countChanges(from old: Row, to new: Row, _ table: TableSchema, _ counts: inout [UUID: Int]) {
+        for (i, column) in table.columns.enumerated() where column.type.references(.strong) && old.values[i] != new.values[i] {
+            countChanges(old.values[i], new.values[i], column.type, &counts)
+        }
+    }
+
+    /// Adds to `delta` the references one column's change removes (-1) and adds (+1).
+    static func countChanges(_ old: Datum, _ new: Datum, _ type: ColumnType, _ delta: inout [UUID: Int]) {
+        if type.key.isStrongReference {
+            // Keys are sorted: walk both lists once.
+            var i = 0, j = 0
+            while i < old.keys.count || j < new.keys.count {
+                if j == new.keys.count || (i < old.keys.count && old.keys[i] < new.keys[j]) {
+                    if let u = old.keys[i].uuidValue { delta[u, default: 0] -= 1 }
+                    i += 1
+                } else if i == old.keys.count || new.keys[j] < old.keys[i] {
+                    if let u = new.keys[j].uuidValue { delta[u, default: 0] += 1 }
+                    j += 1
+                } else {
+                    i += 1
+                    j += 1
+                }
+            }
+        }
+        if type.value?.isStrongReference == true {
+            for a in old.values ?? [] { if let u = a.uuidValue { delta[u, default: 0] -= 1 } }
+            for a in new.values ?? [] { if let u = a.uuidValue { delta[u, default: 0] += 1 } }
+        }
     }
 
     func countReferences(_ row: Row, _ table: TableSchema, _ delta: Int) {

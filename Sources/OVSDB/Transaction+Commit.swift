@@ -17,17 +17,23 @@ extension Transaction {
         return changes
     }
 
-    /// The change in inbound strong references to each row that the overlay makes.
+    /// The change in inbound strong references to each row that the overlay makes. Only
+    /// columns that changed are looked at, so growing a bridge by one port costs one count.
     private func referenceDelta() -> [UUID: Int] {
         var delta: [UUID: Int] = [:]
-        for (t, slots) in overlay.enumerated() {
+        for t in touchedTables {
             let table = schema.tables[t]
-            for (u, slot) in slots {
-                if let old = database.tables[t].rows[u] {
+            for (u, slot) in overlay[t] {
+                let old = database.tables[t].rows[u]
+                switch (old, slot) {
+                case (let old?, .live(let new)):
+                    Database.countChanges(from: old, to: new, table, &delta)
+                case (let old?, .deleted):
                     Database.forEachStrongReference(old, table) { delta[$0, default: 0] -= 1 }
-                }
-                if case .live(let new) = slot {
+                case (nil, .live(let new)):
                     Database.forEachStrongReference(new, table) { delta[$0, default: 0] += 1 }
+                case (nil, .deleted):
+                    break
                 }
             }
         }
@@ -79,20 +85,21 @@ extension Transaction {
     /// Removes weak references to rows that do not exist after this transaction.
     private func dropWeakReferences() throws(OVSDBError) {
         var tablesWithDeletions = Set<String>()
-        for (t, slots) in overlay.enumerated() {
-            for case .deleted in slots.values { tablesWithDeletions.insert(schema.tables[t].name); break }
-        }
-        for (t, table) in schema.tables.enumerated() {
-            let weakColumns = table.columns.indices.filter { table.columns[$0].type.references(.weak) }
-            guard !weakColumns.isEmpty else { continue }
-            let scanAll = weakColumns.contains { i in
-                let c = table.columns[i].type
-                return [c.key, c.value].contains { b in b.map { $0.refType == .weak && tablesWithDeletions.contains($0.refTable ?? "") } ?? false }
+        for t in touchedTables {
+            for case .deleted in overlay[t].values {
+                tablesWithDeletions.insert(schema.tables[t].name)
+                break
             }
+        }
+        for referrer in database.weakReferrers {
+            let t = referrer.table
+            let table = schema.tables[t]
+            let scanAll = !referrer.targets.isDisjoint(with: tablesWithDeletions)
+            guard scanAll || !overlay[t].isEmpty else { continue }
             let rows: [Row] = scanAll ? self.rows(t, where: Where()) : overlay[t].values.compactMap { if case .live(let r) = $0 { return r } else { return nil } }
             for var r in rows {
                 var changed = false
-                for i in weakColumns {
+                for i in referrer.columns {
                     let before = r.values[i]
                     let after = pruned(before, table.columns[i].type)
                     guard after.count != before.count else { continue }

@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A 128-bit OVSDB uuid, ordered as Open vSwitch orders them (which is also the order of their
 /// text forms).
 public struct UUID: Hashable, Comparable, Sendable, CustomStringConvertible {
@@ -12,10 +16,10 @@ public struct UUID: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// The all-zero uuid, which OVSDB uses as the default of a uuid column.
     public static let zero = UUID(high: 0, low: 0)
 
-    /// A random version-4 uuid.
+    /// A random version-4 uuid, from a generator seeded once from the system's entropy (as
+    /// Open vSwitch's uuid module does), so that making one costs no system call.
     public static func random() -> UUID {
-        var g = SystemRandomNumberGenerator()
-        return random(using: &g)
+        UUIDSource.shared.next()
     }
 
     public static func random<G: RandomNumberGenerator>(using g: inout G) -> UUID {
@@ -69,4 +73,40 @@ public struct UUID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public var shortDescription: String { String(description.prefix(8)) }
 
     public static func < (a: UUID, b: UUID) -> Bool { (a.high, a.low) < (b.high, b.low) }
+}
+
+/// xoshiro256** seeded from the system's random source, behind a mutex so that any thread may
+/// draw from it.
+final class UUIDSource: @unchecked Sendable {
+    static let shared = UUIDSource()
+
+    private var state: (UInt64, UInt64, UInt64, UInt64)
+    private var mutex = pthread_mutex_t()
+
+    private init() {
+        var g = SystemRandomNumberGenerator()
+        state = (g.next(), g.next(), g.next(), g.next() | 1)
+        pthread_mutex_init(&mutex, nil)
+    }
+
+    private func nextWord() -> UInt64 {
+        let result = rotl(state.1 &* 5, 7) &* 9
+        let t = state.1 << 17
+        state.2 ^= state.0
+        state.3 ^= state.1
+        state.1 ^= state.2
+        state.0 ^= state.3
+        state.2 ^= t
+        state.3 = rotl(state.3, 45)
+        return result
+    }
+
+    private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
+
+    func next() -> UUID {
+        pthread_mutex_lock(&mutex)
+        let h = nextWord(), l = nextWord()
+        pthread_mutex_unlock(&mutex)
+        return UUID(high: (h & ~0xF000) | 0x4000, low: (l & ~(0xC000_0000_0000_0000 as UInt64)) | 0x8000_0000_0000_0000)
+    }
 }

@@ -4,19 +4,28 @@ import OVSDB
 /// One monitor a client set up with `monitor` (updates in the original `update` form),
 /// `monitor_cond` (`update2`: diffs, conditions) or `monitor_cond_since` (`update3`).
 final class Monitor {
+    /// What a monitor reports, apart from its id: monitors with equal specs report identical
+    /// updates, which are then composed and serialized once for all of them.
+    struct Spec: Hashable {
+        var version: Version
+        var tables: [TableMonitor]
+    }
+
+    var spec: Spec { Spec(version: version, tables: tables) }
+
     enum Version {
         case v1, v2, v3
 
         var notification: String { self == .v1 ? "update" : (self == .v2 ? "update2" : "update3") }
     }
 
-    struct Select: OptionSet {
+    struct Select: OptionSet, Hashable {
         let rawValue: Int
         static let initial = Select(rawValue: 1), insert = Select(rawValue: 2), delete = Select(rawValue: 4), modify = Select(rawValue: 8)
         static let all: Select = [.initial, .insert, .delete, .modify]
     }
 
-    struct TableMonitor {
+    struct TableMonitor: Hashable {
         var table: Int
         var columns: [ColumnRef]
         var select: Select

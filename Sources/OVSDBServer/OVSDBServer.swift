@@ -104,14 +104,22 @@ public final class OVSDBServer: @unchecked Sendable {
         }
     }
 
+    /// Sends each monitor what a commit changed. Updates are composed and serialized once per
+    /// distinct monitor spec, so a hundred identical monitors cost one composition.
     private func notifyMonitors(_ changes: ChangeSet, of database: Database) {
+        var composed: [Monitor.Spec: [UInt8]?] = [:]
         for session in sessions.values {
             for monitor in session.monitors.values where monitor.database === database {
-                guard let updates = monitor.updates(for: changes) else { continue }
-                let params: JSON = monitor.version == .v3
-                    ? [monitor.id, .string(UUID.zero.description), updates]
-                    : [monitor.id, updates]
-                session.send(.notification(method: monitor.version.notification, params: params))
+                let spec = monitor.spec
+                let body: [UInt8]?
+                if let cached = composed[spec] {
+                    body = cached
+                } else {
+                    body = monitor.updates(for: changes).map { JSONSerializer.bytes($0) }
+                    composed[spec] = body
+                }
+                guard let body else { continue }
+                session.sendUpdate(monitor, body)
             }
         }
     }

@@ -73,19 +73,35 @@ final class Session: ChannelInboundHandler {
     static let maximumBacklog = 128 << 20
 
     func send(_ message: JSONRPCMessage) {
-        guard let channel else { return }
         Session.trace.debug("\(name): send \(message.json)")
-        let bytes = JSONSerializer.bytes(message.json)
-        backlog += bytes.count
+        write(JSONSerializer.bytes(message.json))
+    }
+
+    /// Sends a monitor's update notification around an already serialized body.
+    func sendUpdate(_ monitor: Monitor, _ body: [UInt8]) {
+        var head = Array(#"{"id":null,"method":""#.utf8)
+        head.append(contentsOf: monitor.version.notification.utf8)
+        head.append(contentsOf: #"","params":["#.utf8)
+        head.append(contentsOf: JSONSerializer.bytes(monitor.id))
+        if monitor.version == .v3 { head.append(contentsOf: #","00000000-0000-0000-0000-000000000000""#.utf8) }
+        head.append(UInt8(ascii: ","))
+        Session.trace.debug("\(name): send \(String(decoding: head + body, as: UTF8.self))]}")
+        write(head, body, Array("]}".utf8))
+    }
+
+    private func write(_ parts: [UInt8]...) {
+        guard let channel else { return }
+        let count = parts.reduce(0) { $0 + $1.count }
+        backlog += count
         if backlog > Session.maximumBacklog {
             server.log.warning("\(name): excessive sending backlog, disconnecting")
             close()
             return
         }
-        var buffer = channel.allocator.buffer(capacity: bytes.count)
-        buffer.writeBytes(bytes)
+        var buffer = channel.allocator.buffer(capacity: count)
+        for p in parts { buffer.writeBytes(p) }
         let promise = channel.eventLoop.makePromise(of: Void.self)
-        let n = bytes.count
+        let n = count
         promise.futureResult.whenComplete { [weak self] _ in self?.backlog -= n }
         channel.writeAndFlush(NIOAny(buffer), promise: promise)
     }
