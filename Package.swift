@@ -9,6 +9,8 @@ let package = Package(
         .executable(name: "ovsdb-tool", targets: ["ovsdb-tool"]),
         .executable(name: "ovsdb-client", targets: ["ovsdb-client"]),
         .library(name: "OVSDB", targets: ["OVSDB"]),
+        .library(name: "JSON", targets: ["JSON"]),
+        .library(name: "JSONRPC", targets: ["JSONRPC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),

@@ -5,7 +5,7 @@ import PackageDescription
 
 let package = Package(
     name: "swift-ovs-benchmarks",
-    dependencies: [.package(path: "..")],
+    dependencies: [.package(name: "swift-ovs", path: "..")],
     targets: [
         .executableTarget(name: "ovsdb-load", dependencies: [.product(name: "JSON", package: "swift-ovs")]),
         .executableTarget(name: "json-bench", dependencies: [.product(name: "JSON", package: "swift-ovs")]),

@@ -5,7 +5,7 @@ import PackageDescription
 
 let package = Package(
     name: "swift-ovs-fuzz",
-    dependencies: [.package(path: "..")],
+    dependencies: [.package(name: "swift-ovs", path: "..")],
     targets: [
         .executableTarget(name: "FuzzJSON", dependencies: [.product(name: "JSON", package: "swift-ovs")]),
         .executableTarget(name: "FuzzJSONRPC", dependencies: [.product(name: "JSONRPC", package: "swift-ovs")]),

@@ -107,6 +107,7 @@ struct JSONReader {
         try enter()
         position += 1
         var elements: [JSON] = []
+        elements.reserveCapacity(4)
         skipWhitespace()
         if position < bytes.count, current == UInt8(ascii: "]") {
             position += 1
@@ -133,6 +134,7 @@ struct JSONReader {
         try enter()
         position += 1
         var members: [JSONObject.Element] = []
+        members.reserveCapacity(8)
         skipWhitespace()
         if position < bytes.count, current == UInt8(ascii: "}") {
             position += 1

@@ -10,7 +10,7 @@ public struct JSONSerializer {
     public struct Options: OptionSet, Sendable {
         public let rawValue: Int
         public init(rawValue: Int) { self.rawValue = rawValue }
-        /// Line breaks and four-space indentation, as `json_to_string(JSON_PRETTY)`.
+        /// Line breaks and two-space indentation, as `json_to_string(JSSF_PRETTY)`.
         public static let pretty = Options(rawValue: 1)
         /// Object members sorted by key, for stable output.
         public static let sortedKeys = Options(rawValue: 2)
@@ -56,36 +56,40 @@ public struct JSONSerializer {
         bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 
-    private mutating func newline(_ indent: Int) {
+    /// Open vSwitch's `indent_line()`: a new line and two spaces per level.
+    private mutating func newline(_ depth: Int) {
         bytes.append(0x0A)
-        for _ in 0..<indent { bytes.append(0x20) }
+        for _ in 0..<(2 * depth) { bytes.append(0x20) }
     }
 
-    private mutating func writeArray(_ a: [JSON], indent: Int) {
+    // Pretty output follows `json_serialize_array()`/`json_serialize_object()`: each element
+    // on its own line one level in, closing brackets straight after the last element, and an
+    // empty object (not an empty array) still broken over two lines.
+
+    private mutating func writeArray(_ a: [JSON], indent depth: Int) {
         bytes.append(UInt8(ascii: "["))
-        let pretty = options.contains(.pretty) && !a.isEmpty
+        let pretty = options.contains(.pretty)
         for (i, e) in a.enumerated() {
             if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            if pretty { newline(indent + 4) }
-            write(e, indent: indent + 4)
+            if pretty { newline(depth + 1) }
+            write(e, indent: depth + 1)
         }
-        if pretty { newline(indent) }
         bytes.append(UInt8(ascii: "]"))
     }
 
-    private mutating func writeObject(_ o: JSONObject, indent: Int) {
+    private mutating func writeObject(_ o: JSONObject, indent depth: Int) {
         bytes.append(UInt8(ascii: "{"))
-        let pretty = options.contains(.pretty) && !o.isEmpty
-        let members = options.contains(.sortedKeys) ? o.sorted { $0.key < $1.key } : Array(o)
+        let pretty = options.contains(.pretty)
+        if pretty && o.isEmpty { newline(depth + 1) }
+        let members = options.contains(.sortedKeys) ? o.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) } : Array(o)
         for (i, m) in members.enumerated() {
             if i > 0 { bytes.append(UInt8(ascii: ",")) }
-            if pretty { newline(indent + 4) }
+            if pretty { newline(depth + 1) }
             writeString(m.key)
             bytes.append(UInt8(ascii: ":"))
             if pretty { bytes.append(0x20) }
-            write(m.value, indent: indent + 4)
+            write(m.value, indent: depth + 1)
         }
-        if pretty { newline(indent) }
         bytes.append(UInt8(ascii: "}"))
     }
 

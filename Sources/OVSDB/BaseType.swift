@@ -27,15 +27,15 @@ public struct BaseType: Equatable, Sendable {
 
 extension BaseType {
     public init(json: JSON) throws(OVSDBError) {
-        if let name = json.stringValue {
-            guard let t = AtomicType(rawValue: name) else { throw .syntax(json, "unknown atomic type \(name)") }
-            self.init(t)
+        if json.stringValue != nil {
+            self.init(try BaseType.atomicType(json))
             return
         }
         guard let o = json.objectValue else { throw .syntax(json, "base type must be string or object") }
-        guard let name = o["type"]?.stringValue, let t = AtomicType(rawValue: name) else {
-            throw .syntax(json, "Parsing base type failed: Required 'type' member is missing.")
+        guard let typeJSON = o["type"] else {
+            throw .syntax(json, "Parsing ovsdb type failed: Required 'type' member is missing.")
         }
+        let t = try BaseType.atomicType(typeJSON)
         self.init(t)
         let allowed: Set<String>
         switch t {
@@ -46,7 +46,7 @@ extension BaseType {
         case .uuid: allowed = ["type", "enum", "refTable", "refType"]
         }
         for key in o.keys where !allowed.contains(key) {
-            throw .syntax(json, "Parsing base type failed: Member '\(key)' is present but not allowed here.")
+            throw .syntax(json, "Parsing ovsdb type failed: Member '\(key)' is present but not allowed here.")
         }
         if let e = o["enum"] {
             let datum = try Datum(json: e, type: ColumnType(key: BaseType(t), min: 1, max: .max))
@@ -71,6 +71,13 @@ extension BaseType {
             }
             refType = r
         }
+    }
+
+    /// `ovsdb_atomic_type_from_json()`.
+    private static func atomicType(_ json: JSON) throws(OVSDBError) -> AtomicType {
+        guard let name = json.stringValue else { throw .syntax(json, "atomic-type expected") }
+        guard let t = AtomicType(rawValue: name) else { throw .syntax(json, "\"\(name)\" is not an atomic-type") }
+        return t
     }
 
     private static func integer(_ j: JSON) throws(OVSDBError) -> Int64 {

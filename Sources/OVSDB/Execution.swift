@@ -281,6 +281,7 @@ public struct Execution {
         guard (actual == expected) != (until == "==") else { return }
         let limit = timeout ?? .max
         if limit > 0 && context.elapsedMilliseconds < limit {
+            guard context.supportsTriggers else { throw OVSDBError("not supported", "triggers not supported") }
             blocked = true
             waitTimeout = timeout.map { $0 - context.elapsedMilliseconds }
             return

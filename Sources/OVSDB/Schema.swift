@@ -127,8 +127,8 @@ extension DatabaseSchema {
     public var json: JSON {
         var o = JSONObject()
         o.appendUnique("name", .string(name))
-        o.appendUnique("version", .string(version))
-        if let cksum { o.appendUnique("cksum", .string(cksum)) }
+        if !version.isEmpty { o.appendUnique("version", .string(version)) }
+        if let cksum, !cksum.isEmpty { o.appendUnique("cksum", .string(cksum)) }
         let allRoot = tables.allSatisfy(\.isRoot)
         var t = JSONObject(minimumCapacity: tables.count)
         for table in tables { t.appendUnique(table.name, table.json(defaultIsRoot: allRoot)) }

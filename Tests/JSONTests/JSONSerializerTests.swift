@@ -18,7 +18,7 @@ final class JSONSerializerTests: XCTestCase {
 
     func testPrettyAndSorted() {
         let v: JSON = ["b": [1, 2], "a": [:]]
-        XCTAssertEqual(JSONSerializer.string(v, options: [.pretty, .sortedKeys]), "{\n    \"a\": {},\n    \"b\": [\n        1,\n        2\n    ]\n}")
+        XCTAssertEqual(JSONSerializer.string(v, options: [.pretty, .sortedKeys]), "{\n  \"a\": {\n    },\n  \"b\": [\n    1,\n    2]}")
     }
 
     func testRoundTrip() throws {

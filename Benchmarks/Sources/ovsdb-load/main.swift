@@ -12,7 +12,7 @@ guard args.count >= 2 else {
     exit(2)
 }
 let socketPath = args[1]
-let seconds = args.count > 2 ? Double(args[2])! : 3.0
+let seconds = args.count > 2 ? Double(args[2]) ?? 3.0 : 3.0
 
 func now() -> Double {
     var ts = timespec()

@@ -101,8 +101,11 @@ public final class FileStorage {
 
     /// Writes `database` as a new standalone database file at `path` (its schema, then one
     /// snapshot record), atomically: a temporary file beside it, synced, then renamed over
-    /// whatever `path` held.
-    public static func write(_ database: Database, to path: String, comment: String?) throws(OVSDBError) {
+    /// whatever `path` held. With `lock`, holds `path`'s lock file meanwhile (leave it off
+    /// when this process already holds it).
+    public static func writeSnapshot(of database: Database, to path: String, comment: String?, lock: Bool = true) throws(OVSDBError) {
+        let held = lock ? try LockFile(for: path) : nil
+        defer { withExtendedLifetime(held) {} }
         let temp = path + ".tmp"
         unlink(temp)
         do {
@@ -164,30 +167,44 @@ extension FileStorage {
         return .object(cols)
     }
 
-    /// Applies one transaction record to rows being loaded.
+    /// Applies one transaction record to rows being loaded, failing where Open vSwitch's
+    /// `ovsdb_file_txn_from_json()` fails: unknown tables and columns, deletion of a row that
+    /// does not exist, values that do not fit their column. A column diff applies to a column
+    /// that does not hold its default; one that does is replaced, as there.
     static func replay(_ record: JSON, schema: DatabaseSchema, into rows: inout [[UUID: Row]]) throws(OVSDBError) {
-        guard let o = record.objectValue else { throw .syntax(record, "transaction record is not an object") }
+        guard let o = record.objectValue else { throw .syntax(record, "object expected") }
         let isDiff = o["_is_diff"]?.boolValue ?? false
-        for (name, tableJSON) in o where !name.hasPrefix("_") {
-            guard let t = schema.position(of: name), let rowsJSON = tableJSON.objectValue else {
-                throw .syntax(record, "No table named \(name).")
+        for (name, tableJSON) in o {
+            guard let t = schema.position(of: name) else {
+                switch name {
+                case "_date" where tableJSON.integerValue != nil, "_is_diff" where tableJSON.boolValue != nil, "_comment":
+                    continue
+                default:
+                    throw OVSDBError("unknown table", "No table named \(name).", syntax: record)
+                }
             }
+            guard let rowsJSON = tableJSON.objectValue else { throw .syntax(tableJSON, "object expected") }
             let table = schema.tables[t]
             for (uuidText, rowJSON) in rowsJSON {
-                guard let u = UUID(uuidText) else { throw .syntax(.string(uuidText), "\"\(uuidText)\" is not a valid UUID") }
-                guard let cols = rowJSON.objectValue else {
+                guard let u = UUID(uuidText) else { throw .syntax(tableJSON, "\"\(uuidText)\" is not a valid UUID") }
+                let existing = rows[t][u]
+                if rowJSON.isNull {
+                    guard existing != nil else { throw .syntax(nil, "transaction deletes row \(u) that does not exist") }
                     rows[t][u] = nil
                     continue
                 }
-                let existing = rows[t][u]
+                guard let cols = rowJSON.objectValue else { throw .syntax(rowJSON, "row must be JSON object") }
                 var row = existing ?? Row(defaultsFor: table, uuid: u)
                 for (colName, value) in cols {
-                    guard let i = table.position(of: colName) else { continue }
+                    guard let i = table.position(of: colName) else {
+                        throw OVSDBError("unknown column", "No column \(colName) in table \(table.name).", syntax: rowJSON)
+                    }
                     let type = table.columns[i].type
-                    if isDiff && existing != nil {
-                        row.values[i].apply(diff: try Datum(uncheckedSizeJSON: value, type: type), type: type)
+                    let datum = try Datum(uncheckedSizeJSON: value, type: type)
+                    if isDiff && existing != nil && row.values[i] != Datum.defaultValue(type) {
+                        row.values[i].apply(diff: datum, type: type)
                     } else {
-                        row.values[i] = try Datum(uncheckedSizeJSON: value, type: type)
+                        row.values[i] = datum
                     }
                 }
                 row.version = .random()

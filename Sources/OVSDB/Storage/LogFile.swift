@@ -83,6 +83,38 @@ public final class LogFile {
         return records
     }
 
+    /// Reads just the first record (a database's schema), failing if it is not whole.
+    public func readFirst() throws(OVSDBError) -> JSON {
+        let bytes = try contents()
+        switch LogFile.parseRecord(bytes, at: 0, path: path) {
+        case .success(let (json, _)): return json
+        case .failure(let error): throw error
+        }
+    }
+
+    /// Where `path` leads once symbolic links are followed (up to 10 of them, as Open vSwitch's
+    /// `follow_symlinks()`), so that replacing a database file replaces the link's target
+    /// rather than the link.
+    public static func followingSymlinks(_ path: String) -> String {
+        var current = path
+        for _ in 0..<10 {
+            var st = stat()
+            guard lstat(current, &st) == 0, st.st_mode & S_IFMT == S_IFLNK else { return current }
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            let n = readlink(current, &buffer, buffer.count - 1)
+            guard n > 0 else { return current }
+            let target = String(decoding: buffer[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if target.hasPrefix("/") {
+                current = target
+            } else if let slash = current.lastIndex(of: "/") {
+                current = String(current[...slash]) + target
+            } else {
+                current = target
+            }
+        }
+        return path
+    }
+
     private func contents() throws(OVSDBError) -> [UInt8] {
         var st = stat()
         if fstat(fd, &st) != 0 { throw LogFile.ioError("\(path): stat failed", errno) }
