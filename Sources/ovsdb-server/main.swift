@@ -113,7 +113,10 @@ let started: EventLoopFuture<UnixctlServer> = loop.flatSubmit {
     let unixctl = UnixctlServer(path: path, eventLoop: loop, programName: "ovsdb-server", version: "3.1.0")
     VLog.shared.registerCommands(unixctl)
     server.registerCommands(unixctl)
-    return unixctl.start().map { unixctl }
+    return unixctl.start().map { unixctl }.flatMapErrorThrowing { error in
+        let reason = (error as? IOError).map { String(cString: strerror($0.errnoCode)) } ?? "\(error)"
+        throw DaemonError("\(path): could not initialize control socket (\(reason))")
+    }
 }
 
 let unixctl: UnixctlServer

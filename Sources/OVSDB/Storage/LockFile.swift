@@ -20,7 +20,7 @@ final class LockFile {
             throw LogFile.ioError("\(file): failed to lock lockfile", EDEADLK)
         }
         fd = Glibc.open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        if fd < 0 { throw LogFile.ioError("\(path): failed to open lock file", errno) }
+        if fd < 0 { throw LogFile.ioError("\(file): failed to lock lockfile", errno) }
         var l = flock()
         l.l_type = Int16(F_WRLCK)
         l.l_whence = Int16(SEEK_SET)
