@@ -8,68 +8,44 @@ extension OVSDBServer {
             reply(.success(""))
             eventLoop.execute { self.onExit?() }
         }
-        unixctl.register("ovsdb-server/compact", usage: "", min: 0, max: 1) { [unowned self] args, reply in
-            let names = args.isEmpty ? databaseNames : args
-            for name in names {
-                guard let hosted = databases[name] else {
-                    reply(.failure("\(name): unknown database"))
-                    return
-                }
-                guard let storage = hosted.storage else { continue }
+        unixctl.register("ovsdb-server/compact", usage: "", min: 0, max: 1) { [unowned self] args in
+            for name in args.isEmpty ? databaseNames : args {
+                guard let hosted = databases[name] else { throw UnixctlError("\(name): unknown database") }
                 do {
-                    try storage.compact()
+                    try hosted.storage?.compact()
                 } catch {
-                    reply(.failure("\(name): compaction failed (\(error))"))
-                    return
+                    throw UnixctlError("\(name): compaction failed (\(error))")
                 }
             }
-            reply(.success(""))
+            return ""
         }
-        unixctl.register("ovsdb-server/list-dbs", usage: "", min: 0, max: 0) { [unowned self] _, reply in
-            reply(.success(databaseNames.map { $0 + "\n" }.joined()))
+        unixctl.register("ovsdb-server/list-dbs", usage: "", min: 0, max: 0) { [unowned self] _ in
+            databaseNames.map { $0 + "\n" }.joined()
         }
-        unixctl.register("ovsdb-server/add-db", usage: "DB", min: 1, max: 1) { [unowned self] args, reply in
-            do {
-                try addDatabase(path: args[0])
-                reply(.success(""))
-            } catch {
-                reply(.failure("\(error)"))
-            }
+        unixctl.register("ovsdb-server/add-db", usage: "DB", min: 1, max: 1) { [unowned self] args in
+            try addDatabase(path: args[0])
+            return ""
         }
-        unixctl.register("ovsdb-server/remove-db", usage: "DB", min: 1, max: 1) { [unowned self] args, reply in
-            do {
-                try removeDatabase(args[0])
-                reply(.success(""))
-            } catch {
-                reply(.failure("Failed to find the database."))
-            }
+        unixctl.register("ovsdb-server/remove-db", usage: "DB", min: 1, max: 1) { [unowned self] args in
+            do { try removeDatabase(args[0]) } catch { throw UnixctlError("Failed to find the database.") }
+            return ""
         }
-        unixctl.register("ovsdb-server/add-remote", usage: "REMOTE", min: 1, max: 1) { [unowned self] args, reply in
-            do {
-                try addRemote(args[0])
-                reply(.success(""))
-            } catch {
-                reply(.failure("\(error)"))
-            }
+        unixctl.register("ovsdb-server/add-remote", usage: "REMOTE", min: 1, max: 1) { [unowned self] args in
+            try addRemote(args[0])
+            return ""
         }
-        unixctl.register("ovsdb-server/remove-remote", usage: "REMOTE", min: 1, max: 1) { [unowned self] args, reply in
-            do {
-                try removeRemote(args[0])
-                reply(.success(""))
-            } catch {
-                reply(.failure("no such remote"))
-            }
+        unixctl.register("ovsdb-server/remove-remote", usage: "REMOTE", min: 1, max: 1) { [unowned self] args in
+            do { try removeRemote(args[0]) } catch { throw UnixctlError("no such remote") }
+            return ""
         }
-        unixctl.register("ovsdb-server/list-remotes", usage: "", min: 0, max: 0) { [unowned self] _, reply in
-            reply(.success(remoteListing.map { $0 + "\n" }.joined()))
+        unixctl.register("ovsdb-server/list-remotes", usage: "", min: 0, max: 0) { [unowned self] _ in
+            remoteListing.map { $0 + "\n" }.joined()
         }
-        unixctl.register("ovsdb-server/reconnect", usage: "", min: 0, max: 0) { [unowned self] _, reply in
+        unixctl.register("ovsdb-server/reconnect", usage: "", min: 0, max: 0) { [unowned self] _ in
             for s in sessions.values { s.close() }
-            reply(.success(""))
+            return ""
         }
-        unixctl.register("memory/show", usage: "", min: 0, max: 0) { [unowned self] _, reply in
-            reply(.success(memoryReport + "\n"))
-        }
+        unixctl.register("memory/show", usage: "", min: 0, max: 0) { [unowned self] _ in memoryReport + "\n" }
     }
 
     /// `memory/show`: counts of what the server holds, in Open vSwitch's key:value form.

@@ -56,6 +56,18 @@ public final class UnixctlServer: @unchecked Sendable {
         commands[name] = Command(usage: usage, minArgs: min, maxArgs: max, handler: handler)
     }
 
+    /// Adds a command that answers at once: its result is the reply text, and what it throws
+    /// becomes the error reply.
+    public func register(_ name: String, usage: String, min: Int, max: Int, _ body: @escaping (_ args: [String]) throws -> String) {
+        register(name, usage: usage, min: min, max: max) { args, reply in
+            do {
+                reply(.success(try body(args)))
+            } catch {
+                reply(.failure("\(error)"))
+            }
+        }
+    }
+
     var commandList: String {
         var s = "The available commands are:\n"
         for name in commands.keys.sorted() {
@@ -83,6 +95,12 @@ public final class UnixctlServer: @unchecked Sendable {
             command.handler(args, reply)
         }
     }
+}
+
+/// An error whose text is the reply to a control command.
+public struct UnixctlError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 extension String {

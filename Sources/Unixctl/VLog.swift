@@ -139,26 +139,18 @@ public final class VLog: @unchecked Sendable {
 
     /// Registers `vlog/set`, `vlog/list`, `vlog/reopen` and `vlog/close` on a control socket.
     public func registerCommands(_ server: UnixctlServer) {
-        server.register("vlog/set", usage: "{spec | PATTERN:destination:pattern}", min: 0, max: Int.max) { args, reply in
-            do {
-                for a in args { try self.set(a) }
-                reply(.success(""))
-            } catch {
-                reply(.failure("\(error)"))
-            }
+        server.register("vlog/set", usage: "{spec | PATTERN:destination:pattern}", min: 0, max: Int.max) { args in
+            for a in args { try self.set(a) }
+            return ""
         }
-        server.register("vlog/list", usage: "", min: 0, max: 0) { _, reply in reply(.success(self.listing)) }
-        server.register("vlog/reopen", usage: "", min: 0, max: 0) { _, reply in
-            do {
-                try self.reopen()
-                reply(.success(""))
-            } catch {
-                reply(.failure("\(error)"))
-            }
+        server.register("vlog/list", usage: "", min: 0, max: 0) { _ in self.listing }
+        server.register("vlog/reopen", usage: "", min: 0, max: 0) { _ in
+            try self.reopen()
+            return ""
         }
-        server.register("vlog/close", usage: "", min: 0, max: 0) { _, reply in
-            try? self.setLogFile(nil)
-            reply(.success(""))
+        server.register("vlog/close", usage: "", min: 0, max: 0) { _ in
+            try self.setLogFile(nil)
+            return ""
         }
     }
 }

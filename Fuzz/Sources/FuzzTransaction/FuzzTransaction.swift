@@ -2,10 +2,7 @@ import JSON
 import OVSDB
 
 /// The Open_vSwitch schema, read once.
-let schema: DatabaseSchema = {
-    let text = try! String(contentsOfFile: "schemas/vswitch.ovsschema", encoding: .utf8)
-    return try! DatabaseSchema(json: try! JSONParser.parse(text))
-}()
+let schema: DatabaseSchema = try! DatabaseSchema(file: "schemas/vswitch.ovsschema")
 
 /// A database with a bridge, port and interface in it, so that operations have rows to hit.
 func seededDatabase() -> Database {
