@@ -7,10 +7,11 @@ let package = Package(
     name: "swift-ovs-fuzz",
     dependencies: [.package(name: "swift-ovs", path: "..")],
     targets: [
-        .executableTarget(name: "FuzzJSON", dependencies: [.product(name: "JSON", package: "swift-ovs")]),
-        .executableTarget(name: "FuzzJSONRPC", dependencies: [.product(name: "JSONRPC", package: "swift-ovs")]),
+        .target(name: "FuzzSupport"),
+        .executableTarget(name: "FuzzJSON", dependencies: ["FuzzSupport", .product(name: "JSON", package: "swift-ovs")]),
+        .executableTarget(name: "FuzzJSONRPC", dependencies: ["FuzzSupport", .product(name: "JSONRPC", package: "swift-ovs")]),
         .executableTarget(name: "FuzzTransaction", dependencies: [
-            .product(name: "OVSDB", package: "swift-ovs"), .product(name: "JSON", package: "swift-ovs"),
+            "FuzzSupport", .product(name: "OVSDB", package: "swift-ovs"), .product(name: "JSON", package: "swift-ovs"),
         ]),
     ],
     swiftLanguageModes: [.v5]

@@ -1,3 +1,4 @@
+import FuzzSupport
 import JSONRPC
 import NIOCore
 
@@ -13,7 +14,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var offset = 1
     while offset < size {
         let end = min(size, offset + chunk)
-        buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[offset..<end]))
+        buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[offset..<end])))
         offset = end
         do {
             while let message = try decoder.nextMessage(&buffer) { _ = message.json }
@@ -22,4 +23,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     }
     return 0
+}
+
+@_cdecl("FuzzJSONRPC_main")
+public func main(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    runFuzzer(argc, argv) { data, size in fuzz(data, size) }
 }

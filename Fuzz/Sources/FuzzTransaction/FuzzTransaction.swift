@@ -1,3 +1,4 @@
+import FuzzSupport
 import JSON
 import OVSDB
 
@@ -35,4 +36,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         fatalError("database unreadable after a transaction")
     }
     return 0
+}
+
+@_cdecl("FuzzTransaction_main")
+public func main(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+    runFuzzer(argc, argv) { data, size in fuzz(data, size) }
 }
