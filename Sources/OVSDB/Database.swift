@@ -70,8 +70,8 @@ public final class Database {
     /// Adds to `counts` the strong references a row's change removes and adds, looking only
     /// at columns that changed.
     static func countChanges(from old: Row, to new: Row, _ table: TableSchema, _ counts: inout [UUID: Int]) {
-        for (i, column) in table.columns.enumerated() where column.type.references(.strong) && old.values[i] != new.values[i] {
-            countChanges(old.values[i], new.values[i], column.type, &counts)
+        for i in table.strongReferenceColumns where old.values[i] != new.values[i] {
+            countChanges(old.values[i], new.values[i], table.columns[i].type, &counts)
         }
     }
 
@@ -108,7 +108,8 @@ public final class Database {
 
     /// Calls `body` for each strong reference in `row` (one call per element).
     static func forEachStrongReference(_ row: Row, _ table: TableSchema, _ body: (UUID) -> Void) {
-        for (i, column) in table.columns.enumerated() where column.type.references(.strong) {
+        for i in table.strongReferenceColumns {
+            let column = table.columns[i]
             let d = row.values[i]
             if column.type.key.isStrongReference { for a in d.keys { if let u = a.uuidValue { body(u) } } }
             if column.type.value?.isStrongReference == true, let vs = d.values { for a in vs { if let u = a.uuidValue { body(u) } } }

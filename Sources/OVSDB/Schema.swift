@@ -30,10 +30,14 @@ public struct TableSchema: Equatable, Sendable {
     /// Each index is a list of column positions whose values must be unique together.
     public var indexes: [[Int]]
     private var positions: [String: Int]
+    /// Positions of the columns holding strong references, worked out once because commits
+    /// consult them for every changed row.
+    public private(set) var strongReferenceColumns: [Int]
 
     public init(name: String, columns: [ColumnSchema], isRoot: Bool = true, maxRows: Int? = nil, indexes: [[Int]] = []) {
         self.name = name
         self.columns = columns
+        self.strongReferenceColumns = columns.indices.filter { columns[$0].type.references(.strong) }
         self.isRoot = isRoot
         self.maxRows = maxRows
         self.indexes = indexes

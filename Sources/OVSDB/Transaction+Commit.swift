@@ -71,7 +71,8 @@ extension Transaction {
     }
 
     private func forEachStrongTarget(_ row: Row, _ table: TableSchema, _ body: (UUID, Int) -> Void) {
-        for (i, column) in table.columns.enumerated() where column.type.references(.strong) {
+        for i in table.strongReferenceColumns {
+            let column = table.columns[i]
             let d = row.values[i]
             if column.type.key.isStrongReference, let ref = column.type.key.refTable, let tt = schema.position(of: ref) {
                 for a in d.keys { if let u = a.uuidValue { body(u, tt) } }
@@ -136,7 +137,8 @@ extension Transaction {
             for (u, slot) in overlay[t] {
                 switch slot {
                 case .live(let r):
-                    for (i, column) in table.columns.enumerated() where column.type.references(.strong) {
+                    for i in table.strongReferenceColumns {
+                        let column = table.columns[i]
                         let d = r.values[i]
                         for (base, atoms) in [(column.type.key, d.keys), (column.type.value, d.values ?? [])] {
                             guard let base, base.isStrongReference, let ref = base.refTable, let tt = schema.position(of: ref) else { continue }

@@ -126,6 +126,28 @@ public final class OVSDBServer: @unchecked Sendable {
 
     // MARK: Sessions
 
+    private var unflushed: [ObjectIdentifier: Session] = [:]
+    /// True while a session is handling a batch of reads; its end flushes everyone.
+    var reading = false
+
+    /// Flushes `session` once the server has finished what it is doing now (the current batch
+    /// of reads, or else the current event-loop task), so that the replies and updates of a
+    /// burst of requests leave in one write per connection, as Open vSwitch's poll loop sends
+    /// them.
+    func flushLater(_ session: Session) {
+        if unflushed.isEmpty && !reading {
+            eventLoop.execute { [self] in flushAll() }
+        }
+        unflushed[ObjectIdentifier(session)] = session
+    }
+
+    func flushAll() {
+        guard !unflushed.isEmpty else { return }
+        let sessions = unflushed
+        unflushed = [:]
+        for s in sessions.values { s.channel?.flush() }
+    }
+
     func sessionOpened(_ session: Session) { sessions[ObjectIdentifier(session)] = session }
 
     func sessionClosed(_ session: Session) {

@@ -46,6 +46,7 @@ final class Session: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        server.reading = true
         lastActivity = .now()
         probeOutstanding = false
         let message = unwrapInboundIn(data)
@@ -56,6 +57,11 @@ final class Session: ChannelInboundHandler {
         case .notification, .reply, .error:
             break
         }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        server.reading = false
+        server.flushAll()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -103,7 +109,8 @@ final class Session: ChannelInboundHandler {
         let promise = channel.eventLoop.makePromise(of: Void.self)
         let n = count
         promise.futureResult.whenComplete { [weak self] _ in self?.backlog -= n }
-        channel.writeAndFlush(NIOAny(buffer), promise: promise)
+        channel.write(NIOAny(buffer), promise: promise)
+        server.flushLater(self)
     }
 
     func close() { channel?.close(promise: nil) }
