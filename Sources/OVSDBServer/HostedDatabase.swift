@@ -2,7 +2,7 @@ import OVSDB
 
 /// A database the server serves, with the file it lives in (none for `_Server`).
 final class HostedDatabase {
-    let database: Database
+    var database: Database
     let storage: FileStorage?
     let path: String?
 

@@ -41,6 +41,7 @@ extension OVSDBServer {
             case "monitor_cancel": reply = try monitorCancel(params, session: session)
             case "lock", "steal", "unlock": reply = try lock(method, params, session: session)
             case "echo": reply = params
+            case "convert": reply = try convert(params, session: session)
             case "set_db_change_aware":
                 guard let b = params.arrayValue?.first?.boolValue, params.arrayValue?.count == 1 else {
                     throw .syntax(params, "set_db_change_aware requires 1 boolean argument")
@@ -118,6 +119,20 @@ extension OVSDBServer {
             session.send(.error(error: "canceled", id: trigger.id))
         }
         return nil
+    }
+
+    // MARK: convert
+
+    /// Converts a database to a new schema online (`ovsdb-client convert`).
+    private func convert(_ params: JSON, session: Session) throws(OVSDBError) -> JSON {
+        let old = try database(params, "convert")
+        guard let a = params.arrayValue, a.count == 2 else { throw .syntax(params, "convert request params must be <db-name> <new-schema>") }
+        let schema = try DatabaseSchema(json: a[1])
+        guard schema.name == old.name else {
+            throw OVSDBError("syntax error", "new schema name (\(schema.name)) does not match database name (\(old.name))")
+        }
+        try replaceDatabase(old, convertingTo: schema)
+        return .object(JSONObject())
     }
 
     // MARK: monitors

@@ -60,8 +60,33 @@ public final class OVSDBServer: @unchecked Sendable {
     /// they are change-aware, in which case the monitors are cancelled.
     public func removeDatabase(_ name: String) throws {
         guard let hosted = databases[name], hosted.database !== serverDatabase else { throw OVSDBError("not found", "Failed to find the database.") }
+        dropMonitors(of: hosted.database)
+        databases[name] = nil
+        if let u = serverRows.removeValue(forKey: name) {
+            let t = Transaction(serverDatabase)
+            t.delete(0, u)
+            try? t.commit()
+        }
+    }
+
+    /// Converts a served database to `schema` in place: clients watching it lose their
+    /// monitors (change-aware ones are told; others are disconnected, as in Open vSwitch) and
+    /// `_Server` shows the new schema.
+    func replaceDatabase(_ old: Database, convertingTo schema: DatabaseSchema) throws(OVSDBError) {
+        guard let hosted = databases[old.name], let storage = hosted.storage else {
+            throw OVSDBError("not allowed", "\(old.name) cannot be converted")
+        }
+        let converted = try storage.convert(to: schema)
+        dropMonitors(of: old)
+        triggers.removeAll { $0.database === old }
+        hosted.database = converted
+        converted.observers.append { [unowned self] changes in self.committed(changes, in: hosted) }
+        publish(converted)
+    }
+
+    private func dropMonitors(of database: Database) {
         for session in sessions.values {
-            let affected = session.monitors.filter { $0.value.database === hosted.database }
+            let affected = session.monitors.filter { $0.value.database === database }
             guard !affected.isEmpty else { continue }
             if session.changeAware {
                 for (id, _) in affected {
@@ -71,12 +96,6 @@ public final class OVSDBServer: @unchecked Sendable {
             } else {
                 session.close()
             }
-        }
-        databases[name] = nil
-        if let u = serverRows.removeValue(forKey: name) {
-            let t = Transaction(serverDatabase)
-            t.delete(0, u)
-            try? t.commit()
         }
     }
 

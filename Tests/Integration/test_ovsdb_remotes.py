@@ -140,3 +140,31 @@ def test_several_databases_at_once(tmp_path):
         assert appctl(s, "ovsdb-server/list-dbs").split() == ["Open_vSwitch", "_Server"]
     finally:
         s.stop()
+
+
+def test_online_schema_conversion(server, tmp_path):
+    """ovsdb-client convert (what ovs-ctl runs on upgrade while the server is up): data kept,
+    new column usable, the file on disk converted, non-change-aware monitors dropped."""
+    schema = json.load(open(os.path.join(os.path.dirname(__file__), "..", "..", "schemas", "vswitch.ovsschema")))
+    schema["version"] = "8.3.2"
+    schema.pop("cksum")
+    schema["tables"]["Bridge"]["columns"]["new_col"] = {"type": {"key": "string", "min": 0, "max": 1}}
+    new = tmp_path / "new.ovsschema"
+    new.write_text(json.dumps(schema))
+    subprocess.run([VSCTL, "--no-wait", "--db=" + server.remote, "init", "--", "add-br", "br0"], check=True)
+    watcher = Client(server.sock)
+    watcher.call("monitor", ["Open_vSwitch", "w", {"Bridge": {"columns": ["name"]}}])
+    client = ["ovsdb-client", "--timeout=10"]
+    assert subprocess.run(client + ["needs-conversion", server.remote, str(new)],
+                          capture_output=True, text=True, check=True).stdout == "yes\n"
+    subprocess.run(client + ["convert", server.remote, str(new)], check=True)
+    assert subprocess.run(client + ["get-schema-version", server.remote],
+                          capture_output=True, text=True, check=True).stdout == "8.3.2\n"
+    r = Client(server.sock).call("transact", ["Open_vSwitch",
+        {"op": "update", "table": "Bridge", "where": [["name", "==", "br0"]], "row": {"new_col": "x"}},
+        {"op": "select", "table": "Bridge", "where": [], "columns": ["name", "new_col"]}])
+    assert r["result"][1]["rows"] == [{"name": "br0", "new_col": "x"}]
+    assert subprocess.run(["ovsdb-tool", "db-version", server.db], capture_output=True, text=True,
+                          check=True).stdout == "8.3.2\n"
+    with pytest.raises((ConnectionError, OSError)):
+        watcher.call("echo", [])

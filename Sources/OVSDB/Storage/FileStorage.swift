@@ -9,7 +9,8 @@ import Glibc
 /// open here, and ours open there.
 public final class FileStorage {
     public let log: LogFile
-    public let database: Database
+    /// The database the file holds; replaced when the file is converted to a new schema.
+    public private(set) var database: Database
     /// Transactions appended since the file was last compacted (or opened).
     public private(set) var transactionsSinceSnapshot = 0
     private var sizeAfterSnapshot: Int
@@ -79,6 +80,22 @@ public final class FileStorage {
         transactionsSinceSnapshot = 0
         sizeAfterSnapshot = log.size
         lastSnapshotTime = FileStorage.now()
+    }
+
+    /// Converts the database to `schema` (`ovsdb-client convert`): the file is rewritten as
+    /// the new schema and a snapshot, atomically, and the new database takes over commits.
+    /// Returns the converted database; the old one is left as it was.
+    @discardableResult
+    public func convert(to schema: DatabaseSchema) throws(OVSDBError) -> Database {
+        let converted = try database.converted(to: schema)
+        try log.replace(with: [schema.json, FileStorage.snapshotRecord(of: converted, comment: "converted by \(programName) \(OVSDBVersion.string)")])
+        database.persist = nil
+        database = converted
+        attach()
+        transactionsSinceSnapshot = 0
+        sizeAfterSnapshot = log.size
+        lastSnapshotTime = FileStorage.now()
+        return converted
     }
 
     /// The whole database as one record.
