@@ -118,7 +118,7 @@ extension Transaction {
     private func pruned(_ d: Datum, _ type: ColumnType) -> Datum {
         func dangling(_ a: Atom, _ base: BaseType?) -> Bool {
             guard let base, base.refType == .weak, let ref = base.refTable, let tt = schema.position(of: ref), let u = a.uuidValue else { return false }
-            return row(tt, u) == nil
+            return !exists(tt, u)
         }
         var keys: [Atom] = [], values: [Atom] = []
         for i in d.keys.indices {
@@ -137,13 +137,22 @@ extension Transaction {
             for (u, slot) in overlay[t] {
                 switch slot {
                 case .live(let r):
+                    let old = database.tables[t].rows[u]
                     for i in table.strongReferenceColumns {
                         let column = table.columns[i]
                         let d = r.values[i]
-                        for (base, atoms) in [(column.type.key, d.keys), (column.type.value, d.values ?? [])] {
-                            guard let base, base.isStrongReference, let ref = base.refTable, let tt = schema.position(of: ref) else { continue }
-                            for a in atoms {
-                                if let target = a.uuidValue, row(tt, target) == nil {
+                        // References a committed row already had were checked when it was
+                        // committed; only new ones need a look (deleted targets are caught below).
+                        let before = old?.values[i]
+                        if before == d { continue }
+                        if column.type.key.isStrongReference, let ref = column.type.key.refTable, let tt = schema.position(of: ref) {
+                            for target in Transaction.addedUUIDs(before?.keys ?? [], d.keys) where !exists(tt, target) {
+                                throw .referentialIntegrity("Table \(table.name) column \(column.name) row \(u) references nonexistent row \(target) in table \(ref).")
+                            }
+                        }
+                        if let vt = column.type.value, vt.isStrongReference, let ref = vt.refTable, let tt = schema.position(of: ref) {
+                            for a in d.values ?? [] {
+                                if let target = a.uuidValue, !exists(tt, target) {
                                     throw .referentialIntegrity("Table \(table.name) column \(column.name) row \(u) references nonexistent row \(target) in table \(ref).")
                                 }
                             }
@@ -158,6 +167,18 @@ extension Transaction {
                 }
             }
         }
+    }
+
+    /// The uuids in sorted `new` that are not in sorted `old`.
+    static func addedUUIDs(_ old: [Atom], _ new: [Atom]) -> [UUID] {
+        var out: [UUID] = []
+        var i = 0
+        for a in new {
+            while i < old.count && old[i] < a { i += 1 }
+            if i < old.count && old[i] == a { continue }
+            if let u = a.uuidValue { out.append(u) }
+        }
+        return out
     }
 
     private func checkMaxRows() throws(OVSDBError) {

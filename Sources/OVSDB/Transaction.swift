@@ -28,6 +28,15 @@ public final class Transaction {
         }
     }
 
+    /// Whether row `uuid` of table `t` exists as this transaction sees it (without copying it).
+    public func exists(_ t: Int, _ uuid: UUID) -> Bool {
+        switch overlay[t][uuid] {
+        case .live: return true
+        case .deleted: return false
+        case nil: return database.tables[t].rows[uuid] != nil
+        }
+    }
+
     /// Rows of table `t` that satisfy `condition`, as this transaction sees them.
     public func rows(_ t: Int, where condition: Where) -> [Row] {
         if let u = condition.pinnedUUID {
