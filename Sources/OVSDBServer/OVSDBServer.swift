@@ -117,9 +117,13 @@ public final class OVSDBServer: @unchecked Sendable {
             do { try storage.compact() } catch { log.error("\(hosted.name): compaction failed: \(error)") }
         }
         notifyMonitors(changes, of: hosted.database)
+        let waiting = triggers.contains { $0.database === hosted.database }
+        let remotesFromDatabase = configuredRemotes.contains { $0.hasPrefix("db:\(hosted.name),") }
+        guard waiting || remotesFromDatabase else { return }
+        // After the reply to this commit has been written.
         eventLoop.execute { [self] in
-            retryTriggers(for: hosted.database)
-            reconcileRemotes()
+            if waiting { retryTriggers(for: hosted.database) }
+            if remotesFromDatabase { reconcileRemotes() }
         }
     }
 

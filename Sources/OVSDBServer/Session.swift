@@ -31,6 +31,8 @@ final class Session: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         channel = context.channel
+        _ = context.channel.setOption(ChannelOptions.writeBufferWaterMark,
+                                      value: .init(low: Session.maximumBacklog / 2, high: Session.maximumBacklog))
         server.sessionOpened(self)
         if probes {
             probeTask = context.eventLoop.scheduleRepeatedTask(initialDelay: Session.probeInterval, delay: Session.probeInterval) { [weak self] _ in
@@ -72,8 +74,6 @@ final class Session: ChannelInboundHandler {
     /// `-vjsonrpc:dbg` shows every message, as in Open vSwitch.
     static let trace = Logger(label: "jsonrpc")
 
-    /// Bytes written but not yet taken by the peer.
-    private var backlog = 0
     /// A peer that stops reading is disconnected once this much is queued for it, so that it
     /// cannot make the server's memory grow without bound.
     static let maximumBacklog = 128 << 20
@@ -97,21 +97,19 @@ final class Session: ChannelInboundHandler {
 
     private func write(_ parts: [UInt8]...) {
         guard let channel else { return }
-        let count = parts.reduce(0) { $0 + $1.count }
-        backlog += count
-        if backlog > Session.maximumBacklog {
+        // NIO counts the bytes the peer has not taken yet; past the high-water mark the channel
+        // turns unwritable, and a peer that far behind is dropped.
+        if !channel.isWritable {
             server.log.warning("\(name): excessive sending backlog, disconnecting")
             close()
             return
         }
-        var buffer = channel.allocator.buffer(capacity: count)
+        var buffer = channel.allocator.buffer(capacity: parts.reduce(0) { $0 + $1.count })
         for p in parts { buffer.writeBytes(p) }
-        let promise = channel.eventLoop.makePromise(of: Void.self)
-        let n = count
-        promise.futureResult.whenComplete { [weak self] _ in self?.backlog -= n }
-        channel.write(NIOAny(buffer), promise: promise)
+        channel.write(NIOAny(buffer), promise: nil)
         server.flushLater(self)
     }
+
 
     func close() { channel?.close(promise: nil) }
 
