@@ -1,0 +1,47 @@
+import JSON
+import JSONRPC
+
+/// `lock`, `steal` and `unlock`: make the request, print the reply and every notification
+/// (`locked`, `stolen`) as it comes, and hold the connection (and so the lock) until
+/// interrupted.
+extension ClientCommand {
+    static let lockCommands: [ClientCommand] = [
+        lockCommand("lock", "lock [SERVER] LOCK", "create or wait for LOCK in SERVER"),
+        lockCommand("steal", "steal [SERVER] LOCK", "steal LOCK from SERVER"),
+        lockCommand("unlock", "unlock [SERVER] LOCK", "unlock LOCK from SERVER"),
+    ]
+
+    private static func lockCommand(_ method: String, _ synopsis: String, _ description: String) -> ClientCommand {
+        ClientCommand(name: method, need: .rpc, minArgs: 1, maxArgs: 1,
+                      help: [Help(synopsis: synopsis, description: [description])]) { client, _, args in
+            let rpc = client.rpc!
+            let server = client.serverName
+            var pending: JSON?
+            do {
+                pending = try rpc.sendRequest(method, [.string(args[0])])
+            } catch {
+                Console.fatal("\(server): send failed", code: streamCode(error))
+            }
+            while true {
+                let message: JSONRPCMessage
+                do {
+                    message = try rpc.receive()
+                } catch {
+                    Console.fatal("\(server): receive failed", code: streamCode(error))
+                }
+                switch message {
+                case .reply(let result, let id) where id == pending:
+                    client.printJSON(result)
+                    Console.flush()
+                    pending = nil
+                case .notification(let name, let params):
+                    Console.write(name + "\n")
+                    client.printJSON(params)
+                    Console.flush()
+                default:
+                    break
+                }
+            }
+        }
+    }
+}
