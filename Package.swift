@@ -14,7 +14,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
@@ -55,14 +54,8 @@ let package = Package(
             .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "Logging", package: "swift-log"),
         ]),
-        .executableTarget(name: "ovsdb-tool", dependencies: [
-            "OVSDB", "JSON",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-        .executableTarget(name: "ovsdb-client", dependencies: [
-            "OVSDB", "JSON", "JSONRPC", "Streams", "Daemon",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(name: "ovsdb-tool", dependencies: ["OVSDB", "JSON"]),
+        .executableTarget(name: "ovsdb-client", dependencies: ["OVSDB", "JSON", "JSONRPC", "Streams", "Daemon"]),
 
         // Tests.
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
