@@ -14,7 +14,7 @@
 #   - Errors (missing file, bad schema, unknown table, bad arguments) match.
 #
 # Environment:
-#   OVSDB_TOOL_OURS     our ovsdb-tool     (default .build-tool/debug/ovsdb-tool, from the
+#   OVSDB_TOOL_OURS     our ovsdb-tool     (default .build/debug/ovsdb-tool, from the
 #                                          repository root)
 #   OVSDB_TOOL_DEBIAN   Debian's           (default /usr/bin/ovsdb-tool)
 #   VSWITCH_SCHEMA      schema to use      (default Debian's vswitch.ovsschema)
@@ -23,7 +23,7 @@
 
 set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
-ours=${OVSDB_TOOL_OURS:-.build-tool/debug/ovsdb-tool}
+ours=${OVSDB_TOOL_OURS:-.build/debug/ovsdb-tool}
 case $ours in /*) ;; *) ours=$root/$ours ;; esac
 debian=${OVSDB_TOOL_DEBIAN:-/usr/bin/ovsdb-tool}
 schema=${VSWITCH_SCHEMA:-/usr/share/openvswitch/vswitch.ovsschema}
