@@ -210,11 +210,25 @@ extension Transaction {
         }
     }
 
-    /// Open vSwitch's message for two rows that collide on a unique index; the row with the
-    /// greater uuid is named first, so the message is reproducible.
+    /// Open vSwitch's message for two rows that collide on a unique index. Which row is named
+    /// first follows Open vSwitch 3.1 too: the rows are compared column by column in the order
+    /// its hash table keeps the table's columns (`_uuid` and `_version` among them).
     private func indexError(_ t: Int, _ index: [Int], _ x: Row, _ y: Row) -> OVSDBError {
         let table = schema.tables[t]
-        let (a, b) = x.uuid < y.uuid ? (y, x) : (x, y)
+        func field(_ r: Row, _ name: String) -> Datum {
+            switch name {
+            case "_uuid": return Datum(atom: .uuid(r.uuid))
+            // A row inserted by this transaction has no version yet.
+            case "_version": return Datum(atom: .uuid(database.tables[t].rows[r.uuid]?.version ?? .zero))
+            default: return r.values[table.position(of: name)!]
+            }
+        }
+        var order = 0
+        for name in table.columnNamesInShashOrder {
+            order = Datum.compare3way(field(x, name), field(y, name))
+            if order != 0 { break }
+        }
+        let (a, b) = order < 0 ? (y, x) : (x, y)
         func list(_ items: [String]) -> String {
             var s = ""
             for (i, item) in items.enumerated() {
