@@ -128,7 +128,7 @@ def main():
         d, o = debian[key], ours.get(key)
         ratio = o / d if d else float("nan")
         lower = any(t in key for t in LOWER_IS_BETTER)
-        better = "ours" if (o < d if lower else o > d) else "Debian"
+        better = "same" if o == d else ("ours" if (o < d if lower else o > d) else "Debian")
         lines.append(f"| {key} | {d} | {o} | {ratio:.2f} | {better} |")
     lines += ["", f"JSON ({js['bytes']} bytes, an update2 of 2,600 interfaces; best of 20):", "",
               "| metric | Python json | swift-ovs JSON | ours ÷ Python |", "|---|---:|---:|---:|"]
