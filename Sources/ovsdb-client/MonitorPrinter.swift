@@ -10,38 +10,47 @@ struct MonitorPrinter {
 
     /// A `monitor` reply or `update` notification.
     func printUpdates(_ updates: JSON, initial: Bool) {
-        guard let updates = updates.objectValue else { return Console.error("<table-updates> is not object") }
-        for mt in tables {
-            guard let update = updates[mt.table.name] else { continue }
-            guard let rows = update.objectValue else {
-                Console.error("<table-update> for table \(mt.table.name) is not object")
-                continue
+        printEach(updates, "<table-updates>", "<row-update>") { mt, uuid, ru, t in
+            let old = ru["old"], new = ru["new"]
+            if initial {
+                addRow(new, "initial", uuid, mt, &t)
+            } else if old == nil {
+                addRow(new, "insert", uuid, mt, &t)
+            } else if new == nil {
+                addRow(old, "delete", uuid, mt, &t)
+            } else {
+                addRow(old, "old", uuid, mt, &t)
+                addRow(new, "new", "", mt, &t)
             }
-            var t = table(for: mt)
-            for (uuid, rowUpdate) in rows.inShashOrder {
-                guard let ru = rowUpdate.objectValue else {
-                    Console.error("<row-update> is not object")
-                    continue
-                }
-                let old = ru["old"], new = ru["new"]
-                if initial {
-                    addRow(new, "initial", uuid, mt, &t)
-                } else if old == nil {
-                    addRow(new, "insert", uuid, mt, &t)
-                } else if new == nil {
-                    addRow(old, "delete", uuid, mt, &t)
-                } else {
-                    addRow(old, "old", uuid, mt, &t)
-                    addRow(new, "new", "", mt, &t)
-                }
-            }
-            client.printTable(t)
         }
     }
 
     /// A `monitor_cond` reply or `update2` notification.
     func printUpdates2(_ updates: JSON) {
-        guard let updates = updates.objectValue else { return Console.error("<table-updates2> is not object") }
+        printEach(updates, "<table-updates2>", "<row-update2>") { mt, uuid, ru, t in
+            for operation in ["delete", "initial", "modify", "insert"] {
+                guard let row = ru[operation] else { continue }
+                if operation == "delete" {
+                    if row.isNull {
+                        t.addRow([.text(uuid), .text(operation)])
+                    } else {
+                        Console.error("delete method does not expect <row>")
+                    }
+                } else if row.objectValue == nil {
+                    Console.error("<row> is not object")
+                } else {
+                    addRow(row, operation, uuid, mt, &t)
+                }
+                break
+            }
+        }
+    }
+
+    /// Walks the row updates of each monitored table that changed, printing one table each,
+    /// with Open vSwitch's complaints about malformed parts (`what` names them).
+    private func printEach(_ updates: JSON, _ what: String, _ rowWhat: String,
+                           _ body: (MonitoredTable, String, JSONObject, inout TextTable) -> Void) {
+        guard let updates = updates.objectValue else { return Console.error("\(what) is not object") }
         for mt in tables {
             guard let update = updates[mt.table.name] else { continue }
             guard let rows = update.objectValue else {
@@ -51,24 +60,10 @@ struct MonitorPrinter {
             var t = table(for: mt)
             for (uuid, rowUpdate) in rows.inShashOrder {
                 guard let ru = rowUpdate.objectValue else {
-                    Console.error("<row-update2> is not object")
+                    Console.error("\(rowWhat) is not object")
                     continue
                 }
-                for operation in ["delete", "initial", "modify", "insert"] {
-                    guard let row = ru[operation] else { continue }
-                    if operation == "delete" {
-                        if row.isNull {
-                            t.addRow([.text(uuid), .text(operation)])
-                        } else {
-                            Console.error("delete method does not expect <row>")
-                        }
-                    } else if row.objectValue == nil {
-                        Console.error("<row> is not object")
-                    } else {
-                        addRow(row, operation, uuid, mt, &t)
-                    }
-                    break
-                }
+                body(mt, uuid, ru, &t)
             }
             client.printTable(t)
         }

@@ -279,8 +279,14 @@ monitor_test() {
         wait "${pids[$i]}"
         echo $? >"$work/$([ $i = 0 ] && echo ref || echo ours).rc"
     done
-    monitor_round=$((monitor_round + 1))
     record "[$server_label] monitor: ovsdb-client $*"
+    # Identical silence would pass the comparison: the new rows must have been reported.
+    if ! grep -q "mon$monitor_round\|mp$monitor_round" "$work/ref.out"; then
+        failed=$((failed + 1))
+        failures+=("[$server_label] monitor $* saw no changes")
+        echo "FAIL: [$server_label] monitor: ovsdb-client $* saw no changes"
+    fi
+    monitor_round=$((monitor_round + 1))
 }
 
 run_monitors() {
@@ -319,6 +325,42 @@ run_locks() {
     wait "$holder" 2>/dev/null
 }
 
+# wait_test STATE ACTION...: both clients wait for database Tiny to reach STATE while
+# ACTION (an ovs-appctl command) adds or removes it.
+wait_test() {
+    local state=$1 f prog pids=() i
+    shift
+    for f in ref ours; do
+        if [ "$f" = ref ]; then prog=$REF; else prog=$OURS; fi
+        timeout 10 "$prog" wait "unix:$dir/db.sock" Tiny "$state" >"$work/$f.out" 2>"$work/$f.err" &
+        pids+=($!)
+    done
+    sleep 1
+    "$@" >/dev/null || echo "$* failed" >&2
+    for i in 0 1; do
+        wait "${pids[$i]}"
+        echo $? >"$work/$([ $i = 0 ] && echo ref || echo ours).rc"
+    done
+    record "[$server_label] wait: ovsdb-client wait Tiny $state across $*"
+    # Identical hangs would pass the comparison: the wait must also have ended well.
+    if [ "$(<"$work/ref.rc")" != 0 ]; then
+        failed=$((failed + 1))
+        failures+=("[$server_label] wait Tiny $state did not end (exit $(<"$work/ref.rc"))")
+        echo "FAIL: [$server_label] wait Tiny $state across $* did not end (exit $(<"$work/ref.rc"))"
+    fi
+}
+
+run_waits() {
+    local appctl=(ovs-appctl --timeout=10 -t "$dir/ctl")
+    echo '{"name": "Tiny", "version": "1.0.0", "tables": {"T": {"columns": {"x": {"type": "integer"}}}}}' \
+        >"$dir/tiny.ovsschema"
+    "$REFERENCE_OVSDB_TOOL" create "$dir/tiny.db" "$dir/tiny.ovsschema"
+    wait_test added "${appctl[@]}" ovsdb-server/add-db "$dir/tiny.db"
+    both wait @S@ Tiny connected
+    wait_test removed "${appctl[@]}" ovsdb-server/remove-db Tiny
+    wait_test added "${appctl[@]}" ovsdb-server/add-db "$dir/tiny.db"
+}
+
 monitor_round=0
 for server_label in reference ours; do
     if [ $server_label = reference ]; then
@@ -331,6 +373,7 @@ for server_label in reference ours; do
     run_commands
     run_monitors
     run_locks
+    run_waits
 done
 
 [ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"
