@@ -35,6 +35,14 @@ public struct Datum: Hashable, Sendable {
         return Datum(keys: [key])
     }
 
+    /// True if this is `defaultValue(type)`, without building that value.
+    public func isDefault(_ type: ColumnType) -> Bool {
+        guard type.min > 0 else { return keys.isEmpty }
+        guard keys.count == 1, keys[0] == Atom.defaultValue(type.key.type) else { return false }
+        guard let v = type.value else { return true }
+        return values?.first == Atom.defaultValue(v.type)
+    }
+
     public var count: Int { keys.count }
     public var isEmpty: Bool { keys.isEmpty }
     public var isMap: Bool { values != nil }

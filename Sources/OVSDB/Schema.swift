@@ -33,11 +33,14 @@ public struct TableSchema: Equatable, Sendable {
     /// Positions of the columns holding strong references, worked out once because commits
     /// consult them for every changed row.
     public private(set) var strongReferenceColumns: [Int]
+    /// Positions of the columns written to disk (all but the ephemeral ones).
+    public private(set) var persistentColumns: [Int]
 
     public init(name: String, columns: [ColumnSchema], isRoot: Bool = true, maxRows: Int? = nil, indexes: [[Int]] = []) {
         self.name = name
         self.columns = columns
         self.strongReferenceColumns = columns.indices.filter { columns[$0].type.references(.strong) }
+        self.persistentColumns = columns.indices.filter { !columns[$0].ephemeral }
         self.isRoot = isRoot
         self.maxRows = maxRows
         self.indexes = indexes

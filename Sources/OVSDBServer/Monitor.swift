@@ -186,7 +186,7 @@ final class Monitor {
             var cols = JSONObject()
             for c in tm.columns {
                 let d = new!.value(c)
-                if d != Datum.defaultValue(c.type(in: schema)) { cols.appendUnique(c.name(in: schema), d.json) }
+                if !d.isDefault(c.type(in: schema)) { cols.appendUnique(c.name(in: schema), d.json) }
             }
             return .object(JSONObject(uniqueKeysWithValues: [(kind == .initial ? "initial" : "insert", .object(cols))]))
         }

@@ -158,7 +158,8 @@ extension FileStorage {
                 case (nil, let new?): rows.appendUnique(c.uuid.description, fullRow(new, table))
                 case (let old?, let new?):
                     var cols = JSONObject()
-                    for (i, column) in table.columns.enumerated() where !column.ephemeral && old.values[i] != new.values[i] {
+                    for i in table.persistentColumns where old.values[i] != new.values[i] {
+                        let column = table.columns[i]
                         cols.appendUnique(column.name, old.values[i].diff(to: new.values[i], type: column.type).json)
                     }
                     if !cols.isEmpty { rows.appendUnique(c.uuid.description, .object(cols)) }
@@ -178,7 +179,8 @@ extension FileStorage {
     /// A row's persistent columns that differ from their defaults.
     static func fullRow(_ row: Row, _ table: TableSchema) -> JSON {
         var cols = JSONObject()
-        for (i, column) in table.columns.enumerated() where !column.ephemeral && row.values[i] != Datum.defaultValue(column.type) {
+        for i in table.persistentColumns where !row.values[i].isDefault(table.columns[i].type) {
+            let column = table.columns[i]
             cols.appendUnique(column.name, row.values[i].json)
         }
         return .object(cols)
