@@ -44,7 +44,9 @@ public struct OptionParser {
                 let matches = options.filter { $0.name == name }
                 let prefixMatches = options.filter { $0.name.hasPrefix(name) }
                 guard let option = matches.first ?? (prefixMatches.count == 1 ? prefixMatches[0] : nil) else {
-                    throw ParseError(description: prefixMatches.count > 1 ? "option '--\(name)' is ambiguous" : "unrecognized option '--\(name)'")
+                    throw ParseError(description: prefixMatches.count > 1
+                        ? "option '--\(name)' is ambiguous; possibilities:" + prefixMatches.map { " '--\($0.name)'" }.joined()
+                        : "unrecognized option '--\(name)'")
                 }
                 switch option.argument {
                 case .none:

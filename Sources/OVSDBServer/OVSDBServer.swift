@@ -30,7 +30,14 @@ public final class OVSDBServer: @unchecked Sendable {
     public init(eventLoop: EventLoop) {
         self.eventLoop = eventLoop
         databases["_Server"] = HostedDatabase(database: serverDatabase, storage: nil, path: nil)
-        serverDatabase.observers.append { [unowned self] changes in self.notifyMonitors(changes, of: self.serverDatabase) }
+        // Databases coming and going change _Server: its monitors and its waiting
+        // transactions (ovsdb-client wait) hear of it like any other database's.
+        serverDatabase.observers.append { [unowned self] changes in
+            notifyMonitors(changes, of: serverDatabase)
+            if triggers.contains(where: { $0.database === serverDatabase }) {
+                eventLoop.execute { self.retryTriggers(for: self.serverDatabase) }
+            }
+        }
         publish(serverDatabase)
     }
 
@@ -51,7 +58,7 @@ public final class OVSDBServer: @unchecked Sendable {
     /// Starts serving `database`, kept in `storage` if it has one (in memory otherwise).
     public func host(_ database: Database, storage: FileStorage? = nil, path: String? = nil) {
         let hosted = HostedDatabase(database: database, storage: storage, path: path)
-        database.observers.append { [unowned self] changes in self.committed(changes, in: hosted) }
+        database.observers.append { [unowned self, unowned hosted] changes in self.committed(changes, in: hosted) }
         databases[database.name] = hosted
         publish(database)
     }
@@ -61,6 +68,10 @@ public final class OVSDBServer: @unchecked Sendable {
     public func removeDatabase(_ name: String) throws {
         guard let hosted = databases[name], hosted.database !== serverDatabase else { throw OVSDBError("not found", "Failed to find the database.") }
         dropMonitors(of: hosted.database)
+        triggers.removeAll { $0.database === hosted.database }
+        // Let go of the database (and so of its file and lock file) entirely.
+        hosted.database.observers.removeAll()
+        hosted.database.persist = nil
         databases[name] = nil
         if let u = serverRows.removeValue(forKey: name) {
             let t = Transaction(serverDatabase)
@@ -80,7 +91,8 @@ public final class OVSDBServer: @unchecked Sendable {
         dropMonitors(of: old)
         triggers.removeAll { $0.database === old }
         hosted.database = converted
-        converted.observers.append { [unowned self] changes in self.committed(changes, in: hosted) }
+        old.observers.removeAll()
+        converted.observers.append { [unowned self, unowned hosted] changes in self.committed(changes, in: hosted) }
         publish(converted)
     }
 

@@ -29,6 +29,14 @@ public final class BlockingStream {
         _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
     }
 
+    /// Takes over `fileDescriptor`, an already connected stream socket (one end of a
+    /// `socketpair` in a test, or an accepted connection), naming it `target` in errors.
+    public init(fileDescriptor: Int32, target: StreamTarget) {
+        self.target = target
+        fd = fileDescriptor
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+    }
+
     deinit { close() }
 
     /// True until `close()`.
@@ -100,7 +108,7 @@ public final class BlockingStream {
     }
 
     /// Polls `fd` for `events`, retrying after signals, until `deadline`.
-    private static func poll(_ fd: Int32, _ events: Int16, _ deadline: ContinuousClock.Instant?,
+    static func poll(_ fd: Int32, _ events: Int16, _ deadline: ContinuousClock.Instant?,
                              _ target: StreamTarget, _ operation: StreamError.Operation) throws(StreamError) {
         while true {
             var pfd = pollfd(fd: fd, events: events, revents: 0)

@@ -75,7 +75,14 @@ final class Client {
             Console.fatal("failed to connect or listen to \"\(server)\"", code: EAFNOSUPPORT)
         }
         if target.isPassive {
-            Console.fatal("failed to connect or listen to \"\(server)\"", code: EOPNOTSUPP)
+            // Wait for the server to connect to us.
+            Console.log("ovsdb_client", "INFO", "\(server): waiting for connection...")
+            do {
+                rpc = JSONRPCClient(stream: try BlockingStream.accept(on: target))
+            } catch {
+                Console.fatal("failed to accept connection on \"\(server)\"", code: error.code)
+            }
+            return
         }
         do {
             rpc = try JSONRPCClient(connectingTo: target)

@@ -25,6 +25,7 @@ struct ClientOptions {
     /// The command and its arguments.
     var arguments: [String] = []
 
+    /// In Open vSwitch's order, which getopt's "ambiguous" message follows.
     private static let parser = OptionParser([
         .init("help", short: "h"),
         .init("version", short: "V"),
@@ -42,18 +43,17 @@ struct ClientOptions {
         .init("syslog-target", .required),
         // Daemon options (accepted; ovsdb-client always runs in the foreground).
         .init("detach"),
-        .init("no-chdir"),
         .init("no-self-confinement"),
-        .init("overwrite-pidfile"),
+        .init("no-chdir"),
         .init("pidfile", .optional),
+        .init("overwrite-pidfile"),
         .init("monitor"),
         .init("user", .required),
         // SSL (ssl: remotes are not supported; the options are accepted).
+        .init("bootstrap-ca-cert", .required),
         .init("private-key", .required, short: "p"),
         .init("certificate", .required, short: "c"),
         .init("ca-cert", .required, short: "C"),
-        .init("peer-ca-cert", .required),
-        .init("bootstrap-ca-cert", .required),
         .init("ssl-protocols", .required),
         .init("ssl-ciphers", .required),
         // Table formatting.

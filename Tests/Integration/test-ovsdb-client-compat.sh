@@ -361,6 +361,22 @@ run_waits() {
     wait_test added "${appctl[@]}" ovsdb-server/add-db "$dir/tiny.db"
 }
 
+# A passive remote: each client listens and the server connects to it (add-remote).
+run_passive() {
+    local f prog pid appctl=(ovs-appctl --timeout=10 -t "$dir/ctl")
+    for f in ref ours; do
+        if [ "$f" = ref ]; then prog=$REF; else prog=$OURS; fi
+        timeout 10 "$prog" list-dbs "punix:$dir/passive.sock" >"$work/$f.out" 2>"$work/$f.err" &
+        pid=$!
+        sleep 0.5
+        "${appctl[@]}" ovsdb-server/add-remote "unix:$dir/passive.sock" >/dev/null
+        wait "$pid"
+        echo $? >"$work/$f.rc"
+        "${appctl[@]}" ovsdb-server/remove-remote "unix:$dir/passive.sock" >/dev/null
+    done
+    record "[$server_label] ovsdb-client list-dbs punix:<dir>/passive.sock"
+}
+
 monitor_round=0
 for server_label in reference ours; do
     if [ $server_label = reference ]; then
@@ -374,6 +390,7 @@ for server_label in reference ours; do
     run_monitors
     run_locks
     run_waits
+    run_passive
 done
 
 [ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"

@@ -138,6 +138,10 @@ def test_several_databases_at_once(tmp_path):
         assert "uuid" in r["result"][0]
         appctl(s, "ovsdb-server/remove-db", "Crash")
         assert appctl(s, "ovsdb-server/list-dbs").split() == ["Open_vSwitch", "_Server"]
+        # Removing a database lets go of its file: it can be served again at once.
+        appctl(s, "ovsdb-server/add-db", extra)
+        r = Client(s.sock).call("transact", ["Crash", {"op": "select", "table": "Txn", "where": [], "columns": ["id"]}])
+        assert r["result"][0]["rows"] == [{"id": 1}]
     finally:
         s.stop()
 
