@@ -78,15 +78,7 @@ public final class JSONRPCClient {
     /// requests on the way without returning them.
     public func receive(timeout: Duration? = nil) throws(Error) -> JSONRPCMessage {
         if !queued.isEmpty { return queued.removeFirst() }
-        let deadline = deadline(timeout)
-        while true {
-            let message = try readMessage(deadline)
-            if case .request("echo", let params, let id) = message {
-                try send(.reply(result: params, id: id))
-                continue
-            }
-            return message
-        }
+        return try receiveNew(deadline(timeout))
     }
 
     /// The next notification or request from the server, skipping stray replies.
