@@ -11,8 +11,6 @@ public struct ChangeSet: Sendable {
     public var tables: [[RowChange]]
     public var comment: String?
     public var durable: Bool
-    /// The transaction id, as `monitor_cond_since` and `update3` carry it.
-    public var id: UUID
 
     public var isEmpty: Bool { tables.allSatisfy(\.isEmpty) }
 }

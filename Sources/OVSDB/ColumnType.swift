@@ -18,8 +18,6 @@ public struct ColumnType: Equatable, Sendable {
 
     public var isMap: Bool { value != nil }
     public var isScalar: Bool { min == 1 && max == 1 && value == nil }
-    /// Zero or one element: OVS's "optional" columns.
-    public var isOptional: Bool { min == 0 && max == 1 }
 
     /// A set: no value type, and not exactly one element.
     public var isSet: Bool { value == nil && !(min == 1 && max == 1) }

@@ -8,8 +8,6 @@ public final class Database {
     public internal(set) var tables: [Table]
     /// How many strong references point at each row.
     var strongReferences: [UUID: Int] = [:]
-    /// The id of the last committed transaction (`monitor_cond_since`).
-    public internal(set) var lastTransactionID: UUID = .zero
     /// Called after each commit with what it changed.
     public var observers: [(ChangeSet) -> Void] = []
     /// Writes a commit to storage before it is installed; an error aborts the commit.
@@ -63,7 +61,6 @@ public final class Database {
                 if let new = change.new { tables[t].put(new) } else { tables[t].remove(change.uuid) }
             }
         }
-        lastTransactionID = changes.id
         for o in observers { o(changes) }
     }
 
@@ -128,8 +125,4 @@ public final class Database {
         }
     }
 
-    /// Every row of every table, for snapshots.
-    public var allRows: [[Row]] { tables.map { Array($0.rows.values) } }
-
-    public var rowCount: Int { tables.reduce(0) { $0 + $1.rows.count } }
 }

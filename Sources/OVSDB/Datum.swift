@@ -52,9 +52,6 @@ public struct Datum: Hashable, Sendable {
 
     public func contains(_ key: Atom) -> Bool { index(of: key) != nil }
 
-    /// The value for `key` in a map.
-    public func value(for key: Atom) -> Atom? { index(of: key).map { values![$0] } }
-
     /// Binary search for `key`.
     public func index(of key: Atom) -> Int? {
         var lo = 0, hi = keys.count
@@ -64,19 +61,13 @@ public struct Datum: Hashable, Sendable {
         }
         return nil
     }
-
-    /// The pairs of a map (or keys with themselves for a set), in key order.
-    public var pairs: [(key: Atom, value: Atom)] {
-        guard let values else { return keys.map { ($0, $0) } }
-        return Array(zip(keys, values)).map { ($0.0, $0.1) }
-    }
 }
 
 // MARK: - Building from unsorted input
 
 extension Datum {
     /// Sorts and checks a set; duplicates are an error, as OVSDB requires.
-    static func makeSet(_ atoms: [Atom], json: JSON?) throws(OVSDBError) -> Datum {
+    static func makeSet(_ atoms: [Atom]) throws(OVSDBError) -> Datum {
         let sorted = atoms.sorted()
         for i in sorted.indices.dropFirst() where sorted[i] == sorted[i - 1] {
             throw OVSDBError("ovsdb error", "set contains duplicate")
@@ -85,7 +76,7 @@ extension Datum {
     }
 
     /// Sorts and checks a map; duplicate keys are an error.
-    static func makeMap(_ pairs: [(Atom, Atom)], json: JSON?) throws(OVSDBError) -> Datum {
+    static func makeMap(_ pairs: [(Atom, Atom)]) throws(OVSDBError) -> Datum {
         let sorted = pairs.sorted { $0.0 < $1.0 }
         for i in sorted.indices.dropFirst() where sorted[i].0 == sorted[i - 1].0 {
             throw OVSDBError("ovsdb error", "map contains duplicate key")
@@ -93,23 +84,6 @@ extension Datum {
         return Datum(keys: sorted.map(\.0), values: sorted.map(\.1))
     }
 
-    /// A set built from atoms in any order, duplicates folded.
-    public static func set(_ atoms: [Atom]) -> Datum {
-        var sorted = atoms.sorted()
-        var out: [Atom] = []
-        out.reserveCapacity(sorted.count)
-        for a in sorted where out.last != a { out.append(a) }
-        sorted = out
-        return Datum(keys: sorted)
-    }
-
-    /// A map built from pairs in any order; for a repeated key the last pair wins.
-    public static func map(_ pairs: [(Atom, Atom)]) -> Datum {
-        var dict: [Atom: Atom] = [:]
-        for (k, v) in pairs { dict[k] = v }
-        let keys = dict.keys.sorted()
-        return Datum(keys: keys, values: keys.map { dict[$0]! })
-    }
 }
 
 // MARK: - JSON
@@ -157,12 +131,12 @@ extension Datum {
                 pairs.append((try Atom(json: kv[0], type: type.key.type, symbols: symbols),
                               try Atom(json: kv[1], type: valueType.type, symbols: symbols)))
             }
-            self = try Datum.makeMap(pairs, json: json)
+            self = try Datum.makeMap(pairs)
         } else {
             var atoms: [Atom] = []
             atoms.reserveCapacity(elements.count)
             for e in elements { atoms.append(try Atom(json: e, type: type.key.type, symbols: symbols)) }
-            self = try Datum.makeSet(atoms, json: json)
+            self = try Datum.makeSet(atoms)
         }
         for k in keys { try type.key.check(k) }
         if let valueType = type.value, let values { for v in values { try valueType.check(v) } }

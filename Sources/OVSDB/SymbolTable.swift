@@ -8,14 +8,12 @@ public final class SymbolTable {
     }
 
     public private(set) var symbols: [String: Symbol] = [:]
-    private var makeUUID: () -> UUID
-
-    public init(makeUUID: @escaping () -> UUID = UUID.random) { self.makeUUID = makeUUID }
+    public init() {}
 
     /// The uuid bound to `name`, binding a fresh one on first use.
     public func reference(_ name: String) -> UUID {
         if let s = symbols[name] { return s.uuid }
-        let u = makeUUID()
+        let u = UUID.random()
         symbols[name] = Symbol(uuid: u, created: false)
         return u
     }
@@ -28,7 +26,7 @@ public final class SymbolTable {
             symbols[name] = s
             return s.uuid
         }
-        let u = uuid ?? makeUUID()
+        let u = uuid ?? UUID.random()
         symbols[name] = Symbol(uuid: u, created: true)
         return u
     }

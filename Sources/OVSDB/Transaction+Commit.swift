@@ -5,14 +5,14 @@ extension Transaction {
     /// non-root rows, drop weak references to rows that no longer exist, check `maxRows` and
     /// index uniqueness; then give every changed row a new version. On error nothing is installed.
     @discardableResult
-    public func commit(id: UUID = .random(), newVersion: () -> UUID = UUID.random) throws(OVSDBError) -> ChangeSet {
+    public func commit() throws(OVSDBError) -> ChangeSet {
         var delta = referenceDelta()
         try checkStrongReferences(delta)
         collectGarbage(&delta)
         try dropWeakReferences()
         try checkMaxRows()
         try checkIndexes()
-        let changes = changeSet(id: id, newVersion: newVersion)
+        let changes = changeSet()
         try database.install(changes)
         return changes
     }
@@ -253,7 +253,7 @@ extension Transaction {
     }
 
     /// The committed form of the overlay: new versions for changed rows, no-ops dropped.
-    private func changeSet(id: UUID, newVersion: () -> UUID) -> ChangeSet {
+    private func changeSet() -> ChangeSet {
         var tables: [[ChangeSet.RowChange]] = []
         tables.reserveCapacity(overlay.count)
         for (t, slots) in overlay.enumerated() {
@@ -263,7 +263,7 @@ extension Transaction {
                 switch slot {
                 case .live(var r):
                     if let old, old.values == r.values { continue }
-                    r.version = newVersion()
+                    r.version = .random()
                     list.append(.init(uuid: u, old: old, new: r))
                 case .deleted:
                     if let old { list.append(.init(uuid: u, old: old, new: nil)) }
@@ -271,6 +271,6 @@ extension Transaction {
             }
             tables.append(list)
         }
-        return ChangeSet(tables: tables, comment: comments.isEmpty ? nil : comments.joined(separator: "\n"), durable: durable, id: id)
+        return ChangeSet(tables: tables, comment: comments.isEmpty ? nil : comments.joined(separator: "\n"), durable: durable)
     }
 }

@@ -69,9 +69,6 @@ public struct UUID: Hashable, Comparable, Sendable, CustomStringConvertible {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// The first 8 hex digits, as `ovsdb-tool show-log` abbreviates.
-    public var shortDescription: String { String(description.prefix(8)) }
-
     public static func < (a: UUID, b: UUID) -> Bool { (a.high, a.low) < (b.high, b.low) }
 }
 

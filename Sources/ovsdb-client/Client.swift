@@ -104,6 +104,31 @@ final class Client {
         }
     }
 
+    /// Sends a request whose replies and notifications the caller reads with `receive()`;
+    /// returns its id, or ends the program.
+    func sendRequest(_ method: String, _ params: [JSON]) -> JSON {
+        do {
+            return try rpc.sendRequest(method, params)
+        } catch {
+            Console.fatal("\(serverName): send failed", code: Client.streamCode(error))
+        }
+    }
+
+    /// The next message from the server, or the end of the program.
+    func receive() -> JSONRPCMessage {
+        do {
+            return try rpc.receive()
+        } catch {
+            Console.fatal("\(serverName): receive failed", code: Client.streamCode(error))
+        }
+    }
+
+    /// The errno to exit with for a failed exchange.
+    private static func streamCode(_ error: any Error) -> Int32 {
+        if case .stream(let e)? = error as? JSONRPCClient.Error { return e.code }
+        return EPROTO
+    }
+
     /// Ends the program for a failed call, in `check_txn()`'s words.
     func failTransaction(_ error: JSONRPCClient.Error) -> Never {
         switch error {

@@ -14,22 +14,9 @@ extension ClientCommand {
     private static func lockCommand(_ method: String, _ synopsis: String, _ description: String) -> ClientCommand {
         ClientCommand(name: method, need: .rpc, minArgs: 1, maxArgs: 1,
                       help: [Help(synopsis: synopsis, description: [description])]) { client, _, args in
-            let rpc = client.rpc!
-            let server = client.serverName
-            var pending: JSON?
-            do {
-                pending = try rpc.sendRequest(method, [.string(args[0])])
-            } catch {
-                Console.fatal("\(server): send failed", code: streamCode(error))
-            }
+            var pending: JSON? = client.sendRequest(method, [.string(args[0])])
             while true {
-                let message: JSONRPCMessage
-                do {
-                    message = try rpc.receive()
-                } catch {
-                    Console.fatal("\(server): receive failed", code: streamCode(error))
-                }
-                switch message {
+                switch client.receive() {
                 case .reply(let result, let id) where id == pending:
                     client.printJSON(result)
                     Console.flush()

@@ -106,23 +106,11 @@ extension ClientCommand {
         client.sendDBChangeAware()
         var params: [JSON] = [.string(database), .null, .object(requests)]
         if case .v3(let lastID) = version { params.append(.string(lastID.description)) }
-        let rpc = client.rpc!
-        let requestID: JSON
-        do {
-            requestID = try rpc.sendRequest(version.method, params)
-        } catch {
-            Console.fatal("\(server): send failed", code: streamCode(error))
-        }
+        let requestID = client.sendRequest(version.method, params)
 
         let printer = MonitorPrinter(client: client, tables: tables)
         while true {
-            let message: JSONRPCMessage
-            do {
-                message = try rpc.receive()
-            } catch {
-                Console.fatal("\(server): receive failed", code: streamCode(error))
-            }
-            switch message {
+            switch client.receive() {
             case .reply(let result, let id) where id == requestID:
                 switch version {
                 case .v1: printer.printUpdates(result, initial: true)
@@ -164,8 +152,4 @@ extension ClientCommand {
     }
 
     /// The errno-style code of a failed receive or send (`EPROTO` for a garbled message).
-    static func streamCode(_ error: any Error) -> Int32 {
-        if case .stream(let e)? = error as? JSONRPCClient.Error { return e.code }
-        return 71  // EPROTO
-    }
 }
