@@ -15,8 +15,7 @@ make_tmpdir work
 ovsdb_start reference "$REFERENCE_OVSDB_SERVER" "$REFERENCE_OVSDB_TOOL"
 ovsdb_start tested "$OVSDB_SERVER" "$OVSDB_TOOL"
 labels=(reference tested)
-passed=0
-failed=0
+. "$(dirname "${BASH_SOURCE[0]}")/tally.sh"
 
 # appctl LABEL ARG...: run "ovs-appctl ARG..." against LABEL's server; write
 # its stdout, stderr and exit status, with the directory normalised, to
@@ -28,16 +27,6 @@ appctl() {
         "$APPCTL" --timeout=10 -t "$dir/ctl" "$@" 2>&1
         echo "--- exit $?"
     } | sed "s|$dir|<dir>|g" >"$work/$label.out"
-}
-
-result() {
-    if [ "$1" = 0 ]; then
-        passed=$((passed + 1))
-        echo "PASS: $2"
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $2"
-    fi
 }
 
 # same ARG...: "ovs-appctl ARG..." must answer identically on both servers.
@@ -169,5 +158,4 @@ expect compacted ovsdb-server/compact
 
 expect exited exit
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary

@@ -32,23 +32,11 @@ for tool in "$ours" "$debian"; do
     [ -x "$tool" ] || { echo "$tool: not found"; echo "0 passed, 1 failed"; exit 1; }
 done
 
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/tally.sh"
 work=$(mktemp -d "${TMPDIR:-/tmp}/ovsdb-tool-compat.XXXXXX") || exit 1
 trap '[ "${OVSDB_KEEP_TMP:-}" = 1 ] && echo "kept $work" || rm -rf "$work"' EXIT
 trap 'exit 130' INT TERM HUP
 cd "$work" || exit 1
-
-passed=0
-failed=0
-
-result() {
-    if [ "$1" = 0 ]; then
-        passed=$((passed + 1))
-        echo "PASS: $2"
-    else
-        failed=$((failed + 1))
-        echo "FAIL: $2"
-    fi
-}
 
 # run TOOL ARG...: run TOOL, writing stdout, then stderr, then the exit status to stdout,
 # with the tool's own path shown as "ovsdb-tool".
@@ -343,5 +331,4 @@ same "compare-versions (false)" compare-versions 1.2.3 '==' 1.10.0
 same "compare-versions (bad version)" compare-versions 1.2 '<' 1.10.0
 same "--version" --version
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+summary
