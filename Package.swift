@@ -8,7 +8,9 @@ let package = Package(
         .executable(name: "ovsdb-server", targets: ["ovsdb-server"]),
         .executable(name: "ovsdb-tool", targets: ["ovsdb-tool"]),
         .executable(name: "ovsdb-client", targets: ["ovsdb-client"]),
+        .executable(name: "ovs-vsctl", targets: ["ovs-vsctl"]),
         .library(name: "OVSDB", targets: ["OVSDB"]),
+        .library(name: "OVSDBIDL", targets: ["OVSDBIDL"]),
         .library(name: "JSON", targets: ["JSON"]),
         .library(name: "JSONRPC", targets: ["JSONRPC"]),
     ],
@@ -40,6 +42,7 @@ let package = Package(
 
         // Database.
         .target(name: "OVSDB", dependencies: ["JSON", "COpenSSL"]),
+        .target(name: "OVSDBIDL", dependencies: ["OVSDB", "JSON", "JSONRPC", "Streams"]),
         .target(name: "OVSDBServer", dependencies: [
             "OVSDB", "JSON", "JSONRPC", "Streams", "Unixctl",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -56,6 +59,8 @@ let package = Package(
         ]),
         .executableTarget(name: "ovsdb-tool", dependencies: ["OVSDB", "JSON"]),
         .executableTarget(name: "ovsdb-client", dependencies: ["OVSDB", "JSON", "JSONRPC", "Streams", "Daemon"]),
+        .target(name: "VSctl", dependencies: ["OVSDBIDL", "OVSDB", "JSON", "Streams", "Daemon"]),
+        .executableTarget(name: "ovs-vsctl", dependencies: ["VSctl"]),
 
         // Tests.
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),

@@ -26,7 +26,9 @@ public struct OptionParser {
     public init(_ options: [Option]) { self.options = options }
 
     /// The options given, in order, as (name, value), and the remaining positional arguments.
-    public func parse(_ args: [String]) throws -> (options: [(String, String?)], arguments: [String]) {
+    /// With `stopAtFirstArgument` (getopt's `+`), options end at the first positional argument,
+    /// which with everything after it is returned as is.
+    public func parse(_ args: [String], stopAtFirstArgument: Bool = false) throws -> (options: [(String, String?)], arguments: [String]) {
         var out: [(String, String?)] = []
         var positional: [String] = []
         var i = 0
@@ -86,6 +88,9 @@ public struct OptionParser {
                     }
                     break
                 }
+            } else if stopAtFirstArgument {
+                positional.append(contentsOf: args[(i - 1)...])
+                break
             } else {
                 positional.append(a)
             }

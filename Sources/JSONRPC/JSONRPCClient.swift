@@ -81,6 +81,13 @@ public final class JSONRPCClient {
         return try receiveNew(deadline(timeout))
     }
 
+    /// The messages that arrived while a `call` waited for its reply, oldest first, without
+    /// waiting for more.
+    public func takeQueued() -> [JSONRPCMessage] {
+        defer { queued = [] }
+        return queued
+    }
+
     /// The next notification or request from the server, skipping stray replies.
     public func nextNotification(timeout: Duration? = nil) throws(Error) -> JSONRPCMessage {
         while true {

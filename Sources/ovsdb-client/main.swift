@@ -1,4 +1,7 @@
 // ovsdb-client: Open vSwitch's database JSON-RPC client, command for command (3.1).
+import Daemon
+
+Console.programName = "ovsdb-client"
 FatalSignal.install()
 let options = ClientOptions.parse(Array(CommandLine.arguments.dropFirst()))
 if options.timeout > 0 { FatalSignal.setTimeout(options.timeout) }

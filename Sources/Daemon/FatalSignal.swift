@@ -9,11 +9,11 @@ import Glibc
 ///
 /// The signals are blocked in every thread and taken by one thread in `sigwait`, which can log
 /// safely whatever the main thread was doing.
-enum FatalSignal {
+public enum FatalSignal {
     static let signals: [Int32] = [SIGTERM, SIGINT, SIGHUP, SIGALRM]
 
     /// Call first thing in `main`, before any other thread exists.
-    static func install() {
+    public static func install() {
         signal(SIGPIPE, SIG_IGN)
         var set = sigset_t()
         sigemptyset(&set)
@@ -27,7 +27,7 @@ enum FatalSignal {
     }
 
     /// `--timeout=SECS`: die by SIGALRM after `seconds`.
-    static func setTimeout(_ seconds: UInt32) {
+    public static func setTimeout(_ seconds: UInt32) {
         alarm(seconds)
     }
 

@@ -5,23 +5,24 @@ import Glibc
 /// What Open vSwitch's command-line tools write to stderr: `ovs_fatal()`/`ovs_error()` lines
 /// (`ovsdb-client: message`) and, for logged events, vlog's console lines
 /// (`2024-01-31T12:34:56Z|00001|reconnect|INFO|message`).
-enum Console {
-    static let programName = "ovsdb-client"
+public enum Console {
+    /// The name messages begin with; a tool sets it first thing.
+    public static var programName = "ovs"
 
     /// `ovs_fatal()`: the message on stderr, then exit status 1.
-    static func fatal(_ message: String) -> Never {
+    public static func fatal(_ message: String) -> Never {
         error(message)
         exit(1)
     }
 
     /// `ovs_error()`: the message on stderr.
-    static func error(_ message: String) {
+    public static func error(_ message: String) {
         fflush(stdout)
         fputs("\(programName): \(message)\n", stderr)
     }
 
     /// `ovs_fatal(errno, …)`: the message with the system's reason appended.
-    static func fatal(_ message: String, code: Int32) -> Never {
+    public static func fatal(_ message: String, code: Int32) -> Never {
         fatal("\(message) (\(code == -1 ? "End of file" : String(cString: strerror(code))))")
     }
 
@@ -33,7 +34,7 @@ enum Console {
     }()
 
     /// A vlog console line from `module` at `level` (INFO, WARN, …).
-    static func log(_ module: String, _ level: String, _ message: String) {
+    public static func log(_ module: String, _ level: String, _ message: String) {
         _ = lockReady
         pthread_mutex_lock(&lock)
         sequence += 1
@@ -42,6 +43,15 @@ enum Console {
         let seq = String(n)
         let line = "\(utcNow())|\(String(repeating: "0", count: max(0, 5 - seq.count)))\(seq)|\(module)|\(level)|\(message)\n"
         fputs(line, stderr)
+    }
+
+    /// Counts a message logged only elsewhere (to syslog): vlog numbers messages across all
+    /// destinations, so the console's next line shows the gap.
+    public static func countMessageLoggedElsewhere() {
+        _ = lockReady
+        pthread_mutex_lock(&lock)
+        sequence += 1
+        pthread_mutex_unlock(&lock)
     }
 
     /// `%Y-%m-%dT%H:%M:%SZ` in UTC.
@@ -54,12 +64,12 @@ enum Console {
     }
 
     /// Writes `bytes` to stdout.
-    static func write(_ bytes: [UInt8]) {
+    public static func write(_ bytes: [UInt8]) {
         _ = bytes.withUnsafeBufferPointer { fwrite($0.baseAddress, 1, $0.count, stdout) }
     }
 
     /// Writes `text` to stdout.
-    static func write(_ text: String) { fputs(text, stdout) }
+    public static func write(_ text: String) { fputs(text, stdout) }
 
-    static func flush() { fflush(stdout) }
+    public static func flush() { fflush(stdout) }
 }
