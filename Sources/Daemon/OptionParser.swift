@@ -48,7 +48,7 @@ public struct OptionParser {
                 guard let option = matches.first ?? (prefixMatches.count == 1 ? prefixMatches[0] : nil) else {
                     throw ParseError(description: prefixMatches.count > 1
                         ? "option '--\(name)' is ambiguous; possibilities:" + prefixMatches.map { " '--\($0.name)'" }.joined()
-                        : "unrecognized option '--\(name)'")
+                        : "unrecognized option '\(a)'")
                 }
                 switch option.argument {
                 case .none:

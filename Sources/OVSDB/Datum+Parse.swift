@@ -155,8 +155,9 @@ extension Datum {
             if let valueBase = type.value {
                 scanner.skipSpaces()
                 guard scanner.peek == UInt8(ascii: "=") else {
-                    let found = scanner.peek.map { String(Character(Unicode.Scalar($0))) } ?? ""
-                    throw DatumTextError("\(start): syntax error at \"\(found)\" expecting \"=\"")
+                    // At the end, Open vSwitch formats the NUL there and its message stops at it.
+                    guard let found = scanner.peek else { throw DatumTextError("\(start): syntax error at \"") }
+                    throw DatumTextError("\(start): syntax error at \"\(Character(Unicode.Scalar(found)))\" expecting \"=\"")
                 }
                 scanner.advance()
                 scanner.skipSpaces()

@@ -196,7 +196,8 @@ public enum MonitorVersion: Sendable, Equatable {
 public enum IDLError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The server sent something that does not follow RFC 7047 or its extensions.
     case protocolError(String)
-    /// The connection failed or closed.
+    /// The connection failed or closed, with the system's reason ("No such file or directory",
+    /// "End of file").
     case connection(String)
     /// The server answered a request with an error.
     case server(String)

@@ -29,12 +29,20 @@ public struct IDLSelection: Equatable, Sendable {
     }
 
     /// The selection restricted to what `schema` has (a server with an older schema lacks
-    /// some columns; like Open vSwitch's IDL, we follow what exists).
+    /// some columns; like Open vSwitch's IDL, we follow what exists), plus every table a
+    /// selected column refers to, so that references resolve to known rows (`add_ref_table`).
     public func restricted(to schema: DatabaseSchema) -> IDLSelection {
         var s = IDLSelection()
         for (table, columns) in tables {
             guard let t = schema.table(table) else { continue }
-            s.tables[table] = columns.filter { t.column($0) != nil }
+            let present = columns.filter { t.column($0) != nil }
+            s.tables[table, default: []].formUnion(present)
+            for name in present {
+                let type = t.column(name)!.type
+                for ref in [type.key.refTable, type.value?.refTable].compactMap({ $0 }) where schema.table(ref) != nil {
+                    s.addTable(ref)
+                }
+            }
         }
         return s
     }

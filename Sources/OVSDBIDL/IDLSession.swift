@@ -23,7 +23,7 @@ public final class IDLSession {
         do {
             client = try JSONRPCClient(connectingTo: remote)
         } catch {
-            throw IDLError.connection(error.description)
+            throw IDLError.connection(error.reason)
         }
         self.database = database
         let schemaJSON = try IDLSession.call(client, "get_schema", [.string(database)])
@@ -121,7 +121,7 @@ public final class IDLSession {
 
     private static func translate(_ error: JSONRPCClient.Error) -> IDLError {
         switch error {
-        case .stream(let e): return .connection(e.description)
+        case .stream(let e): return .connection(e.reason)
         case .malformed(let m): return .protocolError(m)
         case .errorReply(let e): return .server(IDLTransaction.errorText(e))
         }

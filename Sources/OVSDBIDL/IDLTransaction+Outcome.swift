@@ -11,8 +11,9 @@ extension IDLTransaction {
         case tryAgain
         /// The transaction needs a lock this client does not hold.
         case notLocked
-        /// The server refused it; the error as Open vSwitch prints it (sorted JSON).
-        case error(String)
+        /// The server refused it: the error as Open vSwitch prints it (sorted JSON), and the
+        /// warnings Open vSwitch's IDL logs about the reply (`transaction error: ...`).
+        case error(String, warnings: [String])
     }
 
     /// What a successful commit reports.
@@ -40,17 +41,21 @@ extension IDLTransaction {
         switch reply {
         case .error(let error):
             if error.stringValue == "canceled" { return .tryAgain }
-            return .error(IDLTransaction.errorText(error))
+            return .error(IDLTransaction.errorText(error), warnings: [])
         case .result(let result):
-            guard let a = result.arrayValue else { return .error(IDLTransaction.errorText(result)) }
+            guard let a = result.arrayValue else {
+                return .error(IDLTransaction.errorText(result), warnings: ["reply to \"transact\" is not JSON array"])
+            }
             results = a
         }
         var hardError: String?
+        var warnings: [String] = []
         var softErrors = 0, lockErrors = 0
         for op in results {
             if op.isNull { softErrors += 1; continue }
             guard let o = op.objectValue else {
                 hardError = hardError ?? IDLTransaction.errorText(op)
+                warnings.append("operation reply is not JSON null or object")
                 continue
             }
             guard let error = o["error"] else { continue }
@@ -58,10 +63,16 @@ extension IDLTransaction {
             case "timed out"?, "unknown database"?: softErrors += 1
             case "not owner"?: lockErrors += 1
             case "aborted"?: break
-            default: hardError = hardError ?? IDLTransaction.errorText(op)
+            case "not allowed"?: hardError = hardError ?? IDLTransaction.errorText(op)
+            case nil:
+                hardError = hardError ?? IDLTransaction.errorText(op)
+                warnings.append("\"error\" in reply is not JSON string")
+            default:
+                hardError = hardError ?? IDLTransaction.errorText(op)
+                warnings.append("transaction error: \(hardError!)")
             }
         }
-        if let hardError { return .error(hardError) }
+        if let hardError { return .error(hardError, warnings: warnings) }
         if lockErrors > 0 { return .notLocked }
         if softErrors > 0 { return .tryAgain }
 
@@ -69,7 +80,7 @@ extension IDLTransaction {
         for (standIn, index) in layout.inserts {
             guard index < results.count, let u = results[index]["uuid"]?.arrayValue, u.count == 2,
                   let s = u[1].stringValue, let real = UUID(s) else {
-                return .error("insert operation reply lacks a valid \"uuid\"")
+                return .error("insert operation reply lacks a valid \"uuid\"", warnings: [])
             }
             committed.insertedRows[standIn] = real
         }
@@ -77,7 +88,7 @@ extension IDLTransaction {
             guard index + 1 < results.count,
                   let rows = results[index + 1]["rows"]?.arrayValue, rows.count == 1,
                   let v = rows[0][increment.column]?.integerValue else {
-                return .error("\"select\" reply for the increment is not one row holding an integer")
+                return .error("\"select\" reply for the increment is not one row holding an integer", warnings: [])
             }
             committed.incrementedValue = v
         }

@@ -93,7 +93,7 @@ final class BridgeCache {
                     if existing.row == p {
                         Console.warn("\(portName): port is in multiple bridges (\(name) and \(existing.bridge.name))")
                     } else {
-                        Console.log("vsctl", "ERR", "\(portName): database contains duplicate port name")
+                        VsctlLog.log("vsctl", .err, "\(portName): database contains duplicate port name")
                     }
                     continue
                 }
@@ -105,7 +105,7 @@ final class BridgeCache {
                         if existing.row == i {
                             Console.warn("\(ifaceName): interface is in multiple ports (\(existing.port.name) and \(portName))")
                         } else {
-                            Console.log("vsctl", "ERR", "\(ifaceName): database contains duplicate interface name")
+                            VsctlLog.log("vsctl", .err, "\(ifaceName): database contains duplicate interface name")
                         }
                         continue
                     }

@@ -30,10 +30,15 @@ struct CommandSyntax {
         self.postprocess = post
     }
 
+    /// Every command, in Open vSwitch's registration order (which its hash order follows).
+    static let registered: [CommandSyntax] = DatabaseCommands.commands + [
+        CommandSyntax("show", 0, 0, "", .readOnly, pre: ShowCommand.prerequisites, run: ShowCommand.run),
+    ] + vswitchCommands
+
     /// Every command, by name.
     static let all: [String: CommandSyntax] = {
         var d: [String: CommandSyntax] = [:]
-        for c in vswitchCommands + DatabaseCommands.commands { d[c.name] = c }
+        for c in registered { d[c.name] = c }
         return d
     }()
 
@@ -42,8 +47,8 @@ struct CommandSyntax {
     static let allOptions: [(name: String, takesValue: Bool)] = {
         var seen: [String: Bool] = [:]
         var out: [(String, Bool)] = []
-        for name in all.keys.sorted() {
-            for option in all[name]!.options.split(separator: ",") {
+        for command in registered {
+            for option in command.options.split(separator: ",") {
                 let takesValue = option.hasSuffix("=")
                 let n = String(option.dropFirst(2).prefix { $0 != "=" && $0 != "?" })
                 if seen[n] == nil {
@@ -58,8 +63,6 @@ struct CommandSyntax {
     /// The vswitch-specific commands (`vsctl_commands[]`).
     static let vswitchCommands: [CommandSyntax] = [
         CommandSyntax("init", 0, 0, "", .readWrite, run: { _ in }),
-        CommandSyntax("show", 0, 0, "", .readOnly, pre: ShowCommand.prerequisites, run: ShowCommand.run),
-        CommandSyntax("emer-reset", 0, 0, "", .readWrite, pre: EmergencyReset.prerequisites, run: EmergencyReset.run),
 
         CommandSyntax("add-br", 1, 3, "NEW-BRIDGE [PARENT] [NEW-VLAN]", options: "--may-exist", .readWrite,
                       pre: BridgeCache.prerequisites, run: BridgeCommands.addBridge),
@@ -118,5 +121,14 @@ struct CommandSyntax {
                       pre: AutoAttachCommands.prerequisites, run: AutoAttachCommands.deleteMapping),
         CommandSyntax("get-aa-mapping", 1, 1, "BRIDGE", .readOnly,
                       pre: AutoAttachCommands.prerequisites, run: AutoAttachCommands.getMappings),
+
+        CommandSyntax("emer-reset", 0, 0, "", .readWrite, pre: EmergencyReset.prerequisites, run: EmergencyReset.run),
+
+        CommandSyntax("add-zone-tp", 3, .max, "", options: "--may-exist", .readWrite,
+                      pre: ZoneCommands.zonePrerequisites, run: ZoneCommands.addZone),
+        CommandSyntax("del-zone-tp", 2, 2, "", options: "--if-exists", .readWrite,
+                      pre: ZoneCommands.zonePrerequisites, run: ZoneCommands.deleteZone),
+        CommandSyntax("list-zone-tp", 1, 1, "", .readOnly, pre: ZoneCommands.zonePrerequisites, run: ZoneCommands.listZones),
+        CommandSyntax("list-dp-cap", 1, 1, "", .readOnly, pre: ZoneCommands.capabilityPrerequisites, run: ZoneCommands.listCapabilities),
     ]
 }

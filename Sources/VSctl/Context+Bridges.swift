@@ -4,7 +4,7 @@ import OVSDB
 
 extension Console {
     /// A vlog warning from ovs-vsctl's own module.
-    static func warn(_ message: String) { log("vsctl", "WARN", message) }
+    static func warn(_ message: String) { VsctlLog.log("vsctl", .warn, message) }
 }
 
 /// The lookups and edits the bridge, port and interface commands share (`find_bridge`,

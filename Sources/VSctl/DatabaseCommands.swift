@@ -36,7 +36,7 @@ enum DatabaseCommands {
 
     static func preGet(_ p: inout Prerequisites) throws {
         if p.command.value("--id") == nil && p.argv.count <= 3 && isatty(STDOUT_FILENO) != 0 {
-            Console.log("db_ctl_base", "WARN", "\"get\" command without row arguments or \"--id\" is possibly erroneous")
+            VsctlLog.log("db_ctl_base", .warn, "\"get\" command without row arguments or \"--id\" is possibly erroneous")
         }
         let table = try p.table(p.argv[1])
         for arg in p.argv.dropFirst(3) where arg.lowercased() != "_uuid" && arg.lowercased() != "-uuid" {
@@ -77,7 +77,7 @@ enum DatabaseCommands {
     static func preCreate(_ p: inout Prerequisites) throws {
         let table = try NameMatching.table(p.argv[1], in: p.schema)
         if p.command.value("--id") == nil && !table.isRoot {
-            Console.log("db_ctl_base", "WARN", "applying \"create\" command to table \(table.name) without --id option will have no effect")
+            VsctlLog.log("db_ctl_base", .warn, "applying \"create\" command to table \(table.name) without --id option will have no effect")
         }
     }
 
@@ -291,7 +291,7 @@ enum DatabaseCommands {
         if all && ctx.argv.count > 2 { throw VsctlError.fatal("--all and records argument should not be specified together") }
         if all && !mustExist { throw VsctlError.fatal("--all and --if-exists should not be specified together") }
         if !all && ctx.argv.count == 2 {
-            Console.log("db_ctl_base", "WARN", "either --all or records argument should be specified")
+            VsctlLog.log("db_ctl_base", .warn, "either --all or records argument should be specified")
             return
         }
         if all {

@@ -55,7 +55,7 @@ struct ParsedCommand {
             throw VsctlError.fatal("unknown command '\(commandName)'; use --help for help")
         }
         // OVS checks the options in its hash order; they are seldom more than one.
-        for name in ShashOrder(options.map(\.name)).keys {
+        for name in ShashOrder(Set(options.map(\.name))).keys {
             let value = options.first { $0.name == name }!.value
             let end = Self.optionSuffix(name, in: syntax.options)
             guard let end, "=,? ".contains(end) || end == "\0" else {

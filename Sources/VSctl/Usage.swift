@@ -1,4 +1,5 @@
 import Daemon
+import JSON
 import OVSDB
 #if canImport(Glibc)
 import Glibc
@@ -7,7 +8,7 @@ import Glibc
 /// `--help`, `--commands`, `--options`, `--version`: what Open vSwitch's ovs-vsctl prints.
 enum Usage {
     static func print() -> Never {
-        Console.write(synopsis + rowReferences + options)
+        Console.write(synopsis + "\n" + rowReferences + "\n" + options + "\n")
         exit(0)
     }
 
@@ -29,17 +30,61 @@ enum Usage {
         return s
     }
 
-    /// `--commands`: `[options] ,name,arguments` for each command.
+    /// `--commands`: `[options] ,name,arguments` for each command, in Open vSwitch's hash
+    /// order, with arguments marked for bash completion.
     static func printCommands() -> Never {
-        for name in CommandSyntax.all.keys.sorted() {
+        for name in ShashOrder(CommandSyntax.registered.map(\.name)).keys {
             let c = CommandSyntax.all[name]!
             let options = c.options.split(separator: ",").map { "[\($0)] " }.joined()
-            Console.write("\(options),\(c.name),\(c.arguments)\n")
+            Console.write("\(options),\(c.name),\(completionArguments(c.arguments))\n")
         }
         exit(0)
     }
 
-    /// `--options`: every long option, and its short form.
+    /// Marks each argument word (`print_command_arguments`): `!` required, `?` optional, `*` any
+    /// number, `+` one or more; `[`/`]`/`...` are consumed.
+    static func completionArguments(_ arguments: String) -> String {
+        let a = Array(arguments.utf8)
+        guard !a.isEmpty else { return "" }
+        var out: [UInt8] = []
+        var stack: UInt32 = 0
+        var inRepeated = false, wholeWordIsOptional = false
+        var i = a.count
+        while i > 0 {
+            i -= 1
+            let c = a[i]
+            switch c {
+            case UInt8(ascii: "]"):
+                stack <<= 1
+                let next = i + 1 < a.count ? a[i + 1] : 0
+                if next == 0 || next == UInt8(ascii: " ") || next == UInt8(ascii: ".") { stack |= 1 }
+            case UInt8(ascii: "["):
+                if (i == 0 || a[i - 1] == UInt8(ascii: " ")) && stack & 1 != 0 {
+                    out.append(inRepeated ? UInt8(ascii: "*") : UInt8(ascii: "?"))
+                    wholeWordIsOptional = true
+                } else {
+                    out.append(UInt8(ascii: "?"))
+                    wholeWordIsOptional = false
+                }
+                stack >>= 1
+            case UInt8(ascii: " "):
+                if !wholeWordIsOptional { out.append(inRepeated ? UInt8(ascii: "+") : UInt8(ascii: "!")) }
+                out.append(c)
+                inRepeated = false
+                wholeWordIsOptional = false
+            case UInt8(ascii: "."):
+                inRepeated = true
+            default:
+                out.append(c)
+            }
+        }
+        if a[0] != UInt8(ascii: "[") && !out.isEmpty {
+            out.append(inRepeated ? UInt8(ascii: "+") : UInt8(ascii: "!"))
+        }
+        return String(decoding: out.reversed(), as: UTF8.self)
+    }
+
+    /// `--options`: the global long options, and their short forms.
     static func printOptions(_ options: [OptionParser.Option]) -> Never {
         for o in options {
             let arg = o.argument == .none ? "" : "=ARG"

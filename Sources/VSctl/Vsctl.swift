@@ -31,9 +31,8 @@ public enum Vsctl {
         let options = try VsctlOptions.parse(args)
         let commands = try ParsedCommand.parseAll(options.arguments, firstOptions: options.firstCommandOptions)
         let invocation = CommandText.escape(CommandLine.arguments)
-        if !options.noSyslog && commands.contains(where: { $0.syntax.mode == .readWrite }) {
-            SystemLog.info("vsctl", "Called as \(invocation)")
-        }
+        let writes = commands.contains { $0.syntax.mode == .readWrite }
+        VsctlLog.log("vsctl", writes ? .info : .dbg, "Called as \(invocation)")
         if options.timeout > 0 { FatalSignal.setTimeout(options.timeout) }
 
         var selection = IDLSelection()
@@ -69,7 +68,8 @@ public enum Vsctl {
         do {
             target = try StreamTarget(database)
         } catch {
-            throw VsctlError.fatal("\(database): database connection failed (\(error))")
+            // Open vSwitch knows no stream class for the name.
+            throw VsctlError.fatal("\(database): database connection failed (\(String(cString: strerror(EAFNOSUPPORT))))")
         }
         var backoff: UInt32 = 1
         while true {
@@ -117,7 +117,8 @@ public enum Vsctl {
             return false
         case .notLocked:
             throw VsctlError.fatal("database not locked")
-        case .error(let e):
+        case .error(let e, let warnings):
+            for w in warnings { VsctlLog.log("ovsdb_idl", .warn, w) }
             throw VsctlError.fatal("transaction error: \(e)")
         }
         for (i, command) in commands.enumerated() {
@@ -193,7 +194,8 @@ public enum Vsctl {
         }
     }
 
-    /// `<parent's argv[0]> (pid N)`, recorded in the transaction's comment.
+    /// The parent's `argv[0]`, recorded in the transaction's comment. (Open vSwitch appends
+    /// " (pid N)" after the NUL that ends it, so the pid never shows; neither does ours.)
     private static func parentProcess() -> String {
         let ppid = getppid()
         guard ppid != 0 else { return "init (pid 0)" }
@@ -208,7 +210,7 @@ public enum Vsctl {
             fclose(f)
             name = String(decoding: bytes, as: UTF8.self)
         }
-        return "\(name) (pid \(ppid))"
+        return name
     }
 }
 
@@ -224,18 +226,5 @@ extension String {
             }
         }
         return s
-    }
-}
-
-/// What ovs-vsctl sends to syslog (by default, INFO and above from its own module): vlog's
-/// numbered lines, which also take a number in the console's sequence.
-enum SystemLog {
-    static func info(_ module: String, _ message: String) {
-        Console.countMessageLoggedElsewhere()
-        openlog("ovs-vsctl", LOG_NDELAY, LOG_DAEMON)
-        message.withCString { text in
-            withVaList([text]) { vsyslog(LOG_INFO, "%s", $0) }
-        }
-        closelog()
     }
 }

@@ -10,7 +10,6 @@ import Glibc
 struct VsctlOptions {
     var database: String?
     var oneline = false
-    var noSyslog = false
     var waitForReload = true
     var dryRun = false
     var timeout: UInt32 = 0
@@ -21,8 +20,8 @@ struct VsctlOptions {
     /// Everything after the options: commands separated by `--`.
     var arguments: [String] = []
 
-    private static let parser: OptionParser = {
-        var options: [OptionParser.Option] = [
+    /// The global options, in Open vSwitch's order (`--options` lists them).
+    static let globalOptions: [OptionParser.Option] = [
             .init("db", .required),
             .init("no-syslog"),
             .init("no-wait"),
@@ -55,7 +54,10 @@ struct VsctlOptions {
             .init("ssl-ciphers", .required),
             .init("bootstrap-ca-cert", .required),
             .init("peer-ca-cert", .required),
-        ]
+    ]
+
+    private static let parser: OptionParser = {
+        var options = globalOptions
         for (name, takesValue) in CommandSyntax.allOptions where !options.contains(where: { $0.name == name }) {
             options.append(.init(name, takesValue ? .required : .none))
         }
@@ -79,7 +81,9 @@ struct VsctlOptions {
             switch name {
             case "db": o.database = value
             case "oneline": o.oneline = true
-            case "no-syslog": o.noSyslog = true
+            case "no-syslog": VsctlLog.quietSyslog()
+            case "verbose":
+                if let value { try VsctlLog.set(value) } else { VsctlLog.setMaximum() }
             case "no-wait": o.waitForReload = false
             case "dry-run": o.dryRun = true
             case "timeout":
@@ -90,7 +94,7 @@ struct VsctlOptions {
             case "retry": o.retry = true
             case "help": Usage.print()
             case "commands": Usage.printCommands()
-            case "options": Usage.printOptions(parser.options)
+            case "options": Usage.printOptions(globalOptions)
             case "version": Usage.printVersion()
             case "format": o.style.format = try tableOption { try $0.setFormat(value ?? "") }.format
             case "data": o.style.cellFormat = try tableOption { try $0.setCellFormat(value ?? "") }.cellFormat
@@ -99,9 +103,8 @@ struct VsctlOptions {
             case "bare": o.style.setBare()
             case "max-column-width": o.style.maxColumnWidth = Int(atoi(value ?? "0"))
             case _ where commandOptionNames.contains(name):
-                if o.firstCommandOptions.contains(where: { $0.0 == "--" + name }) {
-                    throw VsctlError.fatal("'\(name)' option specified multiple times")
-                }
+                // Open vSwitch looks the name up without its dashes among keys stored with them,
+                // so a repeated option is accepted here, unlike after "--".
                 o.firstCommandOptions.append(("--" + name, value))
             default:
                 break   // logging, SSL and clustering options: accepted, not needed here
