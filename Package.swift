@@ -42,7 +42,10 @@ let package = Package(
 
         // Database.
         .target(name: "OVSDB", dependencies: ["JSON", "COpenSSL"]),
-        .target(name: "OVSDBIDL", dependencies: ["OVSDB", "JSON", "JSONRPC", "Streams"]),
+        .target(name: "OVSDBIDL", dependencies: [
+            "OVSDB", "JSON", "JSONRPC", "Streams",
+            .product(name: "NIOCore", package: "swift-nio"),
+        ]),
         .target(name: "OVSDBServer", dependencies: [
             "OVSDB", "JSON", "JSONRPC", "Streams", "Unixctl",
             .product(name: "NIOCore", package: "swift-nio"),
@@ -65,6 +68,11 @@ let package = Package(
         // Tests.
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "OVSDBTests", dependencies: ["OVSDB", "JSON"]),
+        .testTarget(name: "OVSDBIDLTests", dependencies: [
+            "OVSDBIDL", "OVSDB", "JSON", "JSONRPC", "Streams",
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .testTarget(name: "VSctlTests", dependencies: ["VSctl", "OVSDB", "JSON"]),
         .testTarget(name: "OVSDBServerTests", dependencies: [
             "OVSDBServer", "JSONRPC",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -8,6 +8,9 @@ extension IDLTransaction {
     public func operations() -> (operations: [JSON], changesAnything: Bool, layout: Layout) {
         var ops: [JSON] = []
         var layout = Layout()
+        if let lock {
+            ops.append(.object(JSONObject([("op", "assert"), ("lock", .string(lock))])))
+        }
         for uuid in order {
             let c = changes[uuid]!
             guard !c.verified.isEmpty, let row = base.row(c.table, uuid) else { continue }

@@ -14,6 +14,8 @@ public struct IDLTransaction: Sendable {
     public var comment: String?
     /// Send the changes followed by `abort`, to check them without committing (`--dry-run`).
     public var dryRun = false
+    /// A lock the commit requires this client to hold (an `assert` operation goes first).
+    public var lock: String?
 
     struct RowChange: Sendable {
         var table: String

@@ -1,3 +1,4 @@
+import Daemon
 import JSON
 import JSONRPC
 import Streams

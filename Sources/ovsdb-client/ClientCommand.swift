@@ -1,4 +1,5 @@
 #if canImport(Glibc)
+import Daemon
 import Glibc
 #endif
 
