@@ -94,6 +94,11 @@ enum Usage {
         exit(0)
     }
 
+    /// `$OVS_LOGDIR`, else /var/log/openvswitch.
+    static var logDirectory: String {
+        getenv("OVS_LOGDIR").map { String(cString: $0) } ?? "/var/log/openvswitch"
+    }
+
     static func printVersion() -> Never {
         Console.write("ovs-vsctl (Open vSwitch) \(OVSDBVersion.string)\nDB Schema \(VSwitchSchema.schema.version)\n")
         exit(0)
@@ -200,7 +205,7 @@ Logging options:
   -vSPEC, --verbose=SPEC   set logging levels
   -v, --verbose            set maximum verbosity level
   --log-file[=FILE]        enable logging to specified FILE
-                           (default: /var/log/openvswitch/ovs-vsctl.log)
+                           (default: \(logDirectory)/ovs-vsctl.log)
   --syslog-method=(libc|unix:file|udp:ip:port)
                            specify how to send messages to syslog daemon
   --syslog-target=HOST:PORT  also send syslog msgs to HOST:PORT via UDP

@@ -189,8 +189,7 @@ public enum Vsctl {
             failed = true
         }
         if failed {
-            let logdir = getenv("OVS_LOGDIR").map { String(cString: $0) } ?? "/var/log/openvswitch"
-            Console.error("The default log directory is \"\(logdir)\".")
+            Console.error("The default log directory is \"\(Usage.logDirectory)\".")
         }
     }
 

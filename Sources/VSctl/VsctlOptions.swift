@@ -106,6 +106,11 @@ struct VsctlOptions {
                 // Open vSwitch looks the name up without its dashes among keys stored with them,
                 // so a repeated option is accepted here, unlike after "--".
                 o.firstCommandOptions.append(("--" + name, value))
+            case "peer-ca-cert":
+                // Read now, as Open vSwitch does, though only ssl: remotes would use it.
+                if let path = value, access(path, R_OK) != 0 {
+                    VsctlLog.log("stream_ssl", .err, "failed to open \(path) for reading: \(String(cString: strerror(errno)))")
+                }
             default:
                 break   // logging, SSL and clustering options: accepted, not needed here
             }
