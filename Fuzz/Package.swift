@@ -10,6 +10,7 @@ let package = Package(
         .target(name: "FuzzSupport"),
         .executableTarget(name: "FuzzJSON", dependencies: ["FuzzSupport", .product(name: "JSON", package: "swift-ovs")]),
         .executableTarget(name: "FuzzJSONRPC", dependencies: ["FuzzSupport", .product(name: "JSONRPC", package: "swift-ovs")]),
+        .executableTarget(name: "FuzzDatumText", dependencies: ["FuzzSupport", .product(name: "OVSDB", package: "swift-ovs")]),
         .executableTarget(name: "FuzzTransaction", dependencies: [
             "FuzzSupport", .product(name: "OVSDB", package: "swift-ovs"), .product(name: "JSON", package: "swift-ovs"),
         ]),

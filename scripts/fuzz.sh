@@ -8,7 +8,7 @@ cd "$top/Fuzz"
 swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
 bin=$(swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --show-bin-path)
 cd "$top"
-for target in ${FUZZ_TARGETS:-FuzzJSON FuzzJSONRPC FuzzTransaction}; do
+for target in ${FUZZ_TARGETS:-FuzzJSON FuzzJSONRPC FuzzDatumText FuzzTransaction}; do
     echo "=== $target for ${seconds}s"
     "$bin/$target" -max_total_time="$seconds" -max_len=4096 -timeout=10 "Fuzz/Corpus/$target"
 done

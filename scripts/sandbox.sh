@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # A private Open vSwitch environment in ./sandbox: our ovsdb-server serving the
 # Open_vSwitch schema, OVS_RUNDIR/OVS_LOGDIR/OVS_DBDIR pointing there, and a shell with our
-# tools first on PATH. Without a terminal it runs a short tour instead of the shell.
+# tools (ovsdb-*, ovs-vsctl) first on PATH. Without a terminal it runs a short tour instead of
+# the shell.
 # (The switch daemon and VM agent join the sandbox as their issues land.)
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)

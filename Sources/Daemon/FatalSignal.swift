@@ -2,28 +2,32 @@
 import Glibc
 #endif
 
-/// Open vSwitch's fatal-signal handling: SIGTERM, SIGINT, SIGHUP and SIGALRM (`--timeout`)
-/// are logged (`fatal_signal|WARN|terminating with signal 15 (Terminated)`) and then end the
-/// program by that same signal, so a caller sees the usual exit status. SIGPIPE is ignored,
-/// so a closed stdout becomes a write error instead of a silent death.
+/// The signal the handler caught and the program has not acted on yet (0: none).
+private var pendingFatalSignal: Int32 = 0
+
+/// Open vSwitch's fatal-signal handling for command-line tools: SIGTERM, SIGINT, SIGHUP and
+/// SIGALRM (`--timeout`) are logged (`fatal_signal|WARN|terminating with signal 14 (Alarm
+/// clock)`) and then end the program by that same signal, so a caller sees the usual exit
+/// status. SIGPIPE is ignored, so a closed stdout becomes a write error instead of a silent
+/// death.
 ///
-/// The signals are blocked in every thread and taken by one thread in `sigwait`, which can log
-/// safely whatever the main thread was doing.
+/// As in Open vSwitch, the handler only records the signal; the program acts on it where it
+/// waits (its blocking calls return EINTR and call `run()`), so logging never happens inside
+/// a signal handler and no extra thread is needed.
 public enum FatalSignal {
     static let signals: [Int32] = [SIGTERM, SIGINT, SIGHUP, SIGALRM]
 
-    /// Call first thing in `main`, before any other thread exists.
+    /// Call first thing in `main`.
     public static func install() {
+        pendingFatalSignal = 0
         signal(SIGPIPE, SIG_IGN)
-        var set = sigset_t()
-        sigemptyset(&set)
-        for s in signals { sigaddset(&set, s) }
-        pthread_sigmask(SIG_BLOCK, &set, nil)
-        var thread = pthread_t()
-        _ = pthread_create(&thread, nil, { _ in
-            FatalSignal.waitAndDie()
-            return nil
-        }, nil)
+        for s in signals {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { pendingFatalSignal = $0 }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0   // no SA_RESTART: waits return EINTR and reach run()
+            sigaction(s, &action, nil)
+        }
     }
 
     /// `--timeout=SECS`: die by SIGALRM after `seconds`.
@@ -31,18 +35,12 @@ public enum FatalSignal {
         alarm(seconds)
     }
 
-    private static func waitAndDie() {
-        var set = sigset_t()
-        sigemptyset(&set)
-        for s in signals { sigaddset(&set, s) }
-        var received: Int32 = 0
-        while sigwait(&set, &received) != 0 {}
+    /// If a fatal signal arrived: logs it and dies of it (`fatal_signal_run`).
+    public static func run() {
+        let received = pendingFatalSignal
+        guard received != 0 else { return }
         Console.log("fatal_signal", "WARN", "terminating with signal \(received) (\(String(cString: strsignal(received))))")
         signal(received, SIG_DFL)
-        var mine = sigset_t()
-        sigemptyset(&mine)
-        sigaddset(&mine, received)
-        pthread_sigmask(SIG_UNBLOCK, &mine, nil)
         raise(received)
         _exit(128 + received)
     }

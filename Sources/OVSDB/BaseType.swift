@@ -37,15 +37,17 @@ extension BaseType {
         }
         let t = try BaseType.atomicType(typeJSON)
         self.init(t)
-        let allowed: Set<String>
-        switch t {
-        case .integer: allowed = ["type", "enum", "minInteger", "maxInteger"]
-        case .real: allowed = ["type", "enum", "minReal", "maxReal"]
-        case .boolean: allowed = ["type", "enum"]
-        case .string: allowed = ["type", "enum", "minLength", "maxLength"]
-        case .uuid: allowed = ["type", "enum", "refTable", "refType"]
+        func allowed(_ key: String) -> Bool {
+            if key == "type" || key == "enum" { return true }
+            switch t {
+            case .integer: return key == "minInteger" || key == "maxInteger"
+            case .real: return key == "minReal" || key == "maxReal"
+            case .boolean: return false
+            case .string: return key == "minLength" || key == "maxLength"
+            case .uuid: return key == "refTable" || key == "refType"
+            }
         }
-        for key in o.keys where !allowed.contains(key) {
+        for (key, _) in o where !allowed(key) {
             throw .syntax(json, "Parsing ovsdb type failed: Member '\(key)' is present but not allowed here.")
         }
         if let e = o["enum"] {

@@ -63,7 +63,12 @@ public actor IDLClient {
                 do {
                     try await synchronize()
                     isConnected = true
-                    if let lockName { _ = await request("lock", [.string(lockName)]) }
+                    if let lockName, case .result(let r) = await request("lock", [.string(lockName)]),
+                       r["locked"]?.boolValue == true {
+                        // Granted at once; otherwise a "locked" notification comes when it is.
+                        hasLock = true
+                        wakeChangeWaiters()
+                    }
                 } catch {
                     c.close()
                 }
@@ -175,11 +180,11 @@ public actor IDLClient {
         case .error(let error, let id):
             if let n = id.integerValue, let k = pending.removeValue(forKey: n) { k(.error(error)) }
         case .notification(let method, let params):
-            guard let p = params.arrayValue, p.count >= 2 else { return }
+            guard let p = params.arrayValue, !p.isEmpty else { return }
             do {
                 switch method {
-                case "update" where p[0] == "idl": try replica?.apply(p[1], version: .v1)
-                case "update2" where p[0] == "idl": try replica?.apply(p[1], version: .v2)
+                case "update" where p.count == 2 && p[0] == "idl": try replica?.apply(p[1], version: .v1)
+                case "update2" where p.count == 2 && p[0] == "idl": try replica?.apply(p[1], version: .v2)
                 case "update3" where p.count == 3 && p[0] == "idl":
                     try replica?.apply(p[2], version: .v3)
                     replica?.lastTransactionID = p[1].stringValue.flatMap(UUID.init)

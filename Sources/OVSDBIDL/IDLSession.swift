@@ -17,8 +17,10 @@ public final class IDLSession {
     private static let monitorID: JSON = "idl"
 
     /// Connects to `remote`, then replicates `selection` (built against the server's schema,
-    /// which `select` receives).
-    public init(remote: StreamTarget, database: String,
+    /// which `select` receives). A caller that was built for a schema passes it as
+    /// `knownSchema`: when the server's has the same version and checksum, it is used instead
+    /// of building the server's copy again.
+    public init(remote: StreamTarget, database: String, knownSchema: DatabaseSchema? = nil,
                 select: (DatabaseSchema) throws -> IDLSelection) throws {
         do {
             client = try JSONRPCClient(connectingTo: remote)
@@ -28,10 +30,15 @@ public final class IDLSession {
         self.database = database
         let schemaJSON = try IDLSession.call(client, "get_schema", [.string(database)])
         let schema: DatabaseSchema
-        do {
-            schema = try DatabaseSchema(json: schemaJSON)
-        } catch {
-            throw IDLError.protocolError("\(database) schema: \(error)")
+        if let knownSchema, let cksum = knownSchema.cksum, schemaJSON["cksum"]?.stringValue == cksum,
+           schemaJSON["version"]?.stringValue == knownSchema.version, schemaJSON["name"]?.stringValue == knownSchema.name {
+            schema = knownSchema
+        } else {
+            do {
+                schema = try DatabaseSchema(json: schemaJSON)
+            } catch {
+                throw IDLError.protocolError("\(database) schema: \(error)")
+            }
         }
         var replica = IDLReplica(schema: schema, selection: try select(schema))
         let requests = IDLMonitorRequest.tables(replica.selection)

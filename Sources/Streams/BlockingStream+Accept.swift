@@ -30,7 +30,7 @@ extension BlockingStream {
             let r = Glibc.poll(&pfd, 1, milliseconds(until: deadline))
             if r == 0 { throw StreamError(target: target, operation: .connect, code: ETIMEDOUT) }
             if r < 0 {
-                if errno == EINTR { continue }
+                if errno == EINTR { interrupted(); continue }
                 throw StreamError(target: target, operation: .connect, code: errno)
             }
             let fd = Glibc.accept(listener, nil, nil)

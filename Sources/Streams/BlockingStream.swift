@@ -61,7 +61,7 @@ public final class BlockingStream {
             } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) {
                 try wait(for: Int16(POLLOUT), .send, deadline)
             } else if n < 0 && errno == EINTR {
-                continue
+                BlockingStream.interrupted()
             } else {
                 throw error(.send, n == 0 ? EPIPE : errno)
             }
@@ -82,7 +82,9 @@ public final class BlockingStream {
                 throw error(.receive, StreamError.endOfFile)
             } else if errno == EAGAIN || errno == EWOULDBLOCK {
                 try wait(for: Int16(POLLIN), .receive, deadline)
-            } else if errno != EINTR {
+            } else if errno == EINTR {
+                BlockingStream.interrupted()
+            } else {
                 throw error(.receive, errno)
             }
         }
@@ -116,8 +118,16 @@ public final class BlockingStream {
             if r > 0 { return }
             if r == 0 { throw StreamError(target: target, operation: operation, code: ETIMEDOUT) }
             if errno != EINTR { throw StreamError(target: target, operation: operation, code: errno) }
+            interrupted()
         }
     }
+
+    /// Called whenever a blocking call is interrupted by a signal, before it is retried, so a
+    /// program can act on fatal signals where it waits (Open vSwitch's tools do so in their
+    /// poll loop).
+    nonisolated(unsafe) public static var interruptionHandler: (() -> Void)?
+
+    static func interrupted() { interruptionHandler?() }
 
     /// A `poll()` timeout: -1 for no deadline, else the milliseconds left, rounded up.
     static func milliseconds(until deadline: ContinuousClock.Instant?) -> Int32 {
@@ -161,7 +171,7 @@ extension BlockingStream {
             r = withUnsafePointer(to: &addr) { p in
                 p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, length) }
             }
-        } while r < 0 && errno == EINTR
+        } while r < 0 && errno == EINTR && { interrupted(); return true }()
         if r < 0 {
             let code = errno
             _ = Glibc.close(fd)

@@ -15,6 +15,7 @@ public enum Vsctl {
     public static func main(_ args: [String]) -> Never {
         Console.programName = "ovs-vsctl"
         FatalSignal.install()
+        BlockingStream.interruptionHandler = FatalSignal.run
         do {
             try run(args)
             Console.flush()
@@ -74,10 +75,11 @@ public enum Vsctl {
         var backoff: UInt32 = 1
         while true {
             do {
-                return try IDLSession(remote: target, database: "Open_vSwitch") { _ in selection }
+                return try IDLSession(remote: target, database: "Open_vSwitch", knownSchema: VSwitchSchema.schema) { _ in selection }
             } catch {
                 guard retry else { throw VsctlError.fatal("\(database): database connection failed (\(reason(error)))") }
                 sleep(backoff)
+                FatalSignal.run()
                 backoff = min(backoff * 2, 8)
             }
         }

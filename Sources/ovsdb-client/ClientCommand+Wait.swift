@@ -99,6 +99,7 @@ struct ReconnectingSession {
         }
         backoff = 1000
         usleep(1_000_000)
+        FatalSignal.run()
     }
 
     private mutating func backOff() {
@@ -114,5 +115,6 @@ struct ReconnectingSession {
             backoff = 8000
         }
         usleep(useconds_t(backoff) * 1000)
+        FatalSignal.run()
     }
 }

@@ -60,6 +60,31 @@ final class IDLClientTests: XCTestCase {
         XCTAssertEqual(ids, Datum(keys: [.string("a"), .string("b")], values: [.string("1"), .string("1")]))
     }
 
+    func testLockGuardsCommitsAndPassesOn() async throws {
+        let server = try ServerProcess()
+        func locking() throws -> IDLClient {
+            IDLClient(remote: try StreamTarget(server.remote), database: "Open_vSwitch",
+                      group: MultiThreadedEventLoopGroup.singleton, lock: "vswitchd", select: IDLClientTests.selectAll)
+        }
+        let a = try locking(), b = try locking()
+        let runA = Task { await a.run() }
+        while !(await a.hasLock) { await a.waitForChange() }
+        let runB = Task { await b.run() }
+        defer { Task { await b.stop() }; runB.cancel() }
+        await b.wait { _ in true }
+        let hasLock = await b.hasLock
+        XCTAssertFalse(hasLock)
+        let refused = await b.commit(IDLTransaction(base: await b.replica!))
+        XCTAssertEqual(refused, .notLocked)
+
+        // The holder goes away; the waiting client is told it has the lock and may commit.
+        await a.stop()
+        runA.cancel()
+        while !(await b.hasLock) { await b.waitForChange() }
+        let outcome = try await b.transact { t in _ = t.insert("Open_vSwitch") }
+        guard case .success = outcome else { return XCTFail("commit under the lock failed: \(outcome)") }
+    }
+
     func testServerKilledAndRestartedResyncsExactly() async throws {
         let server = try ServerProcess()
         let idl = try client(server)
