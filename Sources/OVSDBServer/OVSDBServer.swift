@@ -161,7 +161,8 @@ public final class OVSDBServer: @unchecked Sendable {
 
     // MARK: Sessions
 
-    private var unflushed: [ObjectIdentifier: Session] = [:]
+    /// Sessions with written but unflushed output, in the order they first wrote.
+    private var unflushed: [Session] = []
     /// True while a session is handling a batch of reads; its end flushes everyone.
     var reading = false
 
@@ -170,17 +171,29 @@ public final class OVSDBServer: @unchecked Sendable {
     /// burst of requests leave in one write per connection, as Open vSwitch's poll loop sends
     /// them.
     func flushLater(_ session: Session) {
+        guard !session.awaitingFlush else { return }
         if unflushed.isEmpty && !reading {
             eventLoop.execute { [self] in flushAll() }
         }
-        unflushed[ObjectIdentifier(session)] = session
+        session.awaitingFlush = true
+        unflushed.append(session)
     }
 
-    func flushAll() {
+    /// Flushes every session with output waiting. `first`, the session whose requests were
+    /// just handled, goes first: as in Open vSwitch, a client gets its reply before the other
+    /// clients' monitor updates are written, and can send its next request meanwhile.
+    func flushAll(first: Session? = nil) {
+        if let first, first.awaitingFlush {
+            first.awaitingFlush = false
+            first.channel?.flush()
+        }
         guard !unflushed.isEmpty else { return }
         let sessions = unflushed
-        unflushed = [:]
-        for s in sessions.values { s.channel?.flush() }
+        unflushed.removeAll(keepingCapacity: true)
+        for s in sessions where s.awaitingFlush {
+            s.awaitingFlush = false
+            s.channel?.flush()
+        }
     }
 
     func sessionOpened(_ session: Session) { sessions[ObjectIdentifier(session)] = session }

@@ -15,6 +15,8 @@ final class Session: ChannelInboundHandler {
     private(set) var channel: Channel?
     var monitors: [JSON: Monitor] = [:]
     var changeAware = false
+    /// Whether the server has this session on its list to flush.
+    var awaitingFlush = false
     private var lastActivity = NIODeadline.now()
     private var probeOutstanding = false
     private var probeTask: RepeatedTask?
@@ -63,7 +65,7 @@ final class Session: ChannelInboundHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         server.reading = false
-        server.flushAll()
+        server.flushAll(first: self)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
