@@ -82,36 +82,39 @@ final class Session: ChannelInboundHandler {
 
     func send(_ message: JSONRPCMessage) {
         Session.trace.debug("\(name): send \(message.json)")
-        write(JSONSerializer.bytes(message.json))
+        let bytes = JSONSerializer.bytes(message.json)
+        guard let channel = writableChannel() else { return }
+        write(channel.allocator.buffer(bytes: bytes), to: channel)
     }
 
     /// Sends a monitor's update notification around an already serialized body.
     func sendUpdate(_ monitor: Monitor, _ body: [UInt8]) {
-        var head = Array(#"{"id":null,"method":""#.utf8)
-        head.append(contentsOf: monitor.version.notification.utf8)
-        head.append(contentsOf: #"","params":["#.utf8)
-        head.append(contentsOf: JSONSerializer.bytes(monitor.id))
-        if monitor.version == .v3 { head.append(contentsOf: #","00000000-0000-0000-0000-000000000000""#.utf8) }
-        head.append(UInt8(ascii: ","))
-        Session.trace.debug("\(name): send \(String(decoding: head + body, as: UTF8.self))]}")
-        write(head, body, Array("]}".utf8))
+        Session.trace.debug("\(name): send \(String(decoding: monitor.updatePrefix + body, as: UTF8.self))]}")
+        guard let channel = writableChannel() else { return }
+        var buffer = channel.allocator.buffer(capacity: monitor.updatePrefix.count + body.count + 2)
+        buffer.writeBytes(monitor.updatePrefix)
+        buffer.writeBytes(body)
+        buffer.writeStaticString("]}")
+        write(buffer, to: channel)
     }
 
-    private func write(_ parts: [UInt8]...) {
-        guard let channel else { return }
+    /// The channel, if the peer is keeping up; a peer too far behind is disconnected.
+    private func writableChannel() -> Channel? {
+        guard let channel else { return nil }
         // NIO counts the bytes the peer has not taken yet; past the high-water mark the channel
         // turns unwritable, and a peer that far behind is dropped.
         if !channel.isWritable {
             server.log.warning("\(name): excessive sending backlog, disconnecting")
             close()
-            return
+            return nil
         }
-        var buffer = channel.allocator.buffer(capacity: parts.reduce(0) { $0 + $1.count })
-        for p in parts { buffer.writeBytes(p) }
-        channel.write(NIOAny(buffer), promise: nil)
-        server.flushLater(self)
+        return channel
     }
 
+    private func write(_ buffer: ByteBuffer, to channel: Channel) {
+        channel.write(buffer, promise: nil)
+        server.flushLater(self)
+    }
 
     func close() { channel?.close(promise: nil) }
 
