@@ -176,7 +176,9 @@ extension Datum {
 
     /// Adds the elements of `other` whose keys are not present yet (a map keeps its old values).
     public mutating func insert(_ other: Datum) {
-        guard !other.isEmpty else { return }
+        // Inserting only keys already present leaves the arrays untouched, still shared with
+        // the committed row, so that the comparisons after the mutation are instant.
+        guard !other.keys.allSatisfy({ contains($0) }) else { return }
         var k: [Atom] = [], v: [Atom] = []
         k.reserveCapacity(keys.count + other.keys.count)
         var i = 0, j = 0
@@ -208,6 +210,8 @@ extension Datum {
                 if let values { v.append(values[i]) }
             }
         }
+        // As in `insert`, a no-op keeps the arrays shared.
+        guard k.count < keys.count else { return }
         keys = k
         if values != nil { values = v }
     }
@@ -215,6 +219,10 @@ extension Datum {
     /// Replaces every key with `transform(key)`, re-sorting; used by arithmetic mutations.
     /// Returns false if two keys collide.
     mutating func transformKeys(_ transform: (Atom) throws(OVSDBError) -> Atom) throws(OVSDBError) -> Bool {
+        if keys.count == 1 {
+            keys = [try transform(keys[0])]
+            return true
+        }
         var pairs: [(Atom, Atom?)] = []
         pairs.reserveCapacity(keys.count)
         for i in keys.indices { pairs.append((try transform(keys[i]), values?[i])) }
