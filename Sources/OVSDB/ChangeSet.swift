@@ -12,5 +12,5 @@ public struct ChangeSet: Sendable {
     public var comment: String?
     public var durable: Bool
 
-    public var isEmpty: Bool { tables.allSatisfy(\.isEmpty) }
+    public var isEmpty: Bool { tables.allSatisfy { $0.isEmpty } }
 }
