@@ -82,7 +82,7 @@ final class Session: ChannelInboundHandler {
 
     func send(_ message: JSONRPCMessage) {
         Session.trace.debug("\(name): send \(message.json)")
-        let bytes = JSONSerializer.bytes(message.json)
+        let bytes = message.bytes
         guard let channel = writableChannel() else { return }
         write(channel.allocator.buffer(bytes: bytes), to: channel)
     }
