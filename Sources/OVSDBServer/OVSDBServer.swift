@@ -130,7 +130,7 @@ public final class OVSDBServer: @unchecked Sendable {
         }
         notifyMonitors(changes, of: hosted.database)
         let waiting = triggers.contains { $0.database === hosted.database }
-        let remotesFromDatabase = configuredRemotes.contains { $0.hasPrefix("db:\(hosted.name),") }
+        let remotesFromDatabase = configuredRemotes.contains { $0.hasPrefix("db:") && $0.dropFirst(3).hasPrefix(hosted.name + ",") }
         guard waiting || remotesFromDatabase else { return }
         // After the reply to this commit has been written.
         eventLoop.execute { [self] in
