@@ -28,6 +28,12 @@ final class Monitor {
 
     private(set) var spec: Spec
 
+    /// Takes `other`'s spec if it is equal to this one's, so that equal specs share their
+    /// storage and compare by identity when a commit groups monitors by spec.
+    func shareSpec(with other: Monitor) {
+        if other.spec == spec { spec = other.spec }
+    }
+
     enum Version {
         case v1, v2, v3
 
