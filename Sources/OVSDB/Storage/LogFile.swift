@@ -288,8 +288,10 @@ public final class LogFile {
         if sync { try self.sync() }
     }
 
+    /// Waits until everything appended is on disk. The data and the file's size, not its
+    /// times: `fdatasync`, as Open vSwitch's ovsdb-server syncs its log.
     public func sync() throws(OVSDBError) {
-        if fsync(fd) != 0 { throw LogFile.ioError("\(path): fsync failed", errno) }
+        if fdatasync(fd) != 0 { throw LogFile.ioError("\(path): fdatasync failed", errno) }
     }
 
     private func write(_ bytes: [UInt8], at offset: Int) throws(OVSDBError) {
