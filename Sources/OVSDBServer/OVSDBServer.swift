@@ -185,14 +185,14 @@ public final class OVSDBServer: @unchecked Sendable {
     func flushAll(first: Session? = nil) {
         if let first, first.awaitingFlush {
             first.awaitingFlush = false
-            first.channel?.flush()
+            first.flush()
         }
         guard !unflushed.isEmpty else { return }
         let sessions = unflushed
         unflushed.removeAll(keepingCapacity: true)
         for s in sessions where s.awaitingFlush {
             s.awaitingFlush = false
-            s.channel?.flush()
+            s.flush()
         }
     }
 

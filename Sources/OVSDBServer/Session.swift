@@ -47,6 +47,7 @@ final class Session: ChannelInboundHandler {
         probeTask?.cancel()
         server.sessionClosed(self)
         channel = nil
+        outbox = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -80,40 +81,51 @@ final class Session: ChannelInboundHandler {
     /// cannot make the server's memory grow without bound.
     static let maximumBacklog = 128 << 20
 
+    /// What has been sent since the last flush, handed to the channel in one write when the
+    /// server flushes this session. Kept between flushes (NIO lets go of it once the socket has
+    /// taken it) so that sending allocates nothing.
+    private var outbox: ByteBuffer?
+    /// An outbox that grew past this (a large initial monitor reply) is not kept.
+    static let keptOutboxCapacity = 1 << 16
+
     func send(_ message: JSONRPCMessage) {
         Session.trace.debug("\(name): send \(message.json)")
         let bytes = message.bytes
-        guard let channel = writableChannel() else { return }
-        write(channel.allocator.buffer(bytes: bytes), to: channel)
+        append { $0.writeBytes(bytes) }
     }
 
     /// Sends a monitor's update notification around an already serialized body.
     func sendUpdate(_ monitor: Monitor, _ body: [UInt8]) {
         Session.trace.debug("\(name): send \(String(decoding: monitor.updatePrefix + body, as: UTF8.self))]}")
-        guard let channel = writableChannel() else { return }
-        var buffer = channel.allocator.buffer(capacity: monitor.updatePrefix.count + body.count + 2)
-        buffer.writeBytes(monitor.updatePrefix)
-        buffer.writeBytes(body)
-        buffer.writeStaticString("]}")
-        write(buffer, to: channel)
+        append { buffer in
+            buffer.writeBytes(monitor.updatePrefix)
+            buffer.writeBytes(body)
+            buffer.writeStaticString("]}")
+        }
     }
 
-    /// The channel, if the peer is keeping up; a peer too far behind is disconnected.
-    private func writableChannel() -> Channel? {
-        guard let channel else { return nil }
-        // NIO counts the bytes the peer has not taken yet; past the high-water mark the channel
-        // turns unwritable, and a peer that far behind is dropped.
+    /// Adds a message to the outbox, unless the peer is too far behind: NIO counts the bytes
+    /// the peer has not taken yet, and past the high-water mark the channel turns unwritable
+    /// and the peer is dropped.
+    private func append(_ write: (inout ByteBuffer) -> Void) {
+        guard let channel else { return }
         if !channel.isWritable {
             server.log.warning("\(name): excessive sending backlog, disconnecting")
             close()
-            return nil
+            return
         }
-        return channel
+        if outbox == nil { outbox = channel.allocator.buffer(capacity: 1024) }
+        write(&outbox!)
+        server.flushLater(self)
     }
 
-    private func write(_ buffer: ByteBuffer, to channel: Channel) {
-        channel.write(buffer, promise: nil)
-        server.flushLater(self)
+    /// Writes and flushes what was sent since the last flush.
+    func flush() {
+        guard let channel, var buffer = outbox, buffer.readableBytes > 0 else { return }
+        outbox = nil
+        channel.writeAndFlush(buffer, promise: nil)
+        buffer.clear()
+        if buffer.capacity <= Session.keptOutboxCapacity { outbox = buffer }
     }
 
     func close() { channel?.close(promise: nil) }
