@@ -222,10 +222,14 @@ public final class LogFile {
         String(decoding: sha1HexBytes(data), as: UTF8.self)
     }
 
+    /// OpenSSL's SHA-1, looked up once: its one-shot `SHA1()` looks the algorithm up again for
+    /// every record.
+    private static let sha1Algorithm = EVP_MD_fetch(nil, "SHA1", nil)
+
     /// The 40 lower-case hex digits of `data`'s SHA-1.
     static func sha1HexBytes(_ data: UnsafeRawBufferPointer) -> [UInt8] {
         var md = [UInt8](repeating: 0, count: 20)
-        _ = md.withUnsafeMutableBufferPointer { SHA1(data.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count, $0.baseAddress) }
+        _ = md.withUnsafeMutableBufferPointer { EVP_Digest(data.baseAddress, data.count, $0.baseAddress, nil, sha1Algorithm, nil) }
         let hex: StaticString = "0123456789abcdef"
         var s = [UInt8]()
         s.reserveCapacity(40)
