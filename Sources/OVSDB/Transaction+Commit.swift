@@ -261,9 +261,10 @@ extension Transaction {
                 let old = database.tables[t].rows[u]
                 switch slot {
                 case .live(var r):
-                    if let old, old.values == r.values { continue }
+                    let changed = old.map { r.columnsDiffering(from: $0) } ?? []
+                    if old != nil && changed.isEmpty { continue }
                     r.version = .random()
-                    list.append(.init(uuid: u, old: old, new: r))
+                    list.append(.init(uuid: u, old: old, new: r, changed: changed))
                 case .deleted:
                     if let old { list.append(.init(uuid: u, old: old, new: nil)) }
                 }

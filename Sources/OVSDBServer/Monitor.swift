@@ -147,6 +147,8 @@ final class Monitor {
                 case (false, false): continue
                 }
                 guard tm.select.contains(kind) else { continue }
+                // A modification of columns this monitor does not watch costs no comparison.
+                if kind == .modify && !tm.columns.contains(where: { change.changes($0) }) { continue }
                 let u = rowUpdate(tm, kind, old: change.old, new: change.new)
                 if !u.isNull { rows.appendUnique(change.uuid.description, u) }
             }

@@ -171,7 +171,7 @@ extension FileStorage {
                 case (let old?, let new?):
                     s.writeRaw("{")
                     let columnsStart = s.count
-                    for i in table.persistentColumns where old.values[i] != new.values[i] {
+                    for i in c.changed where table.persistentColumns.contains(i) {
                         if s.count > columnsStart { s.writeRaw(",") }
                         let column = table.columns[i]
                         s.writeString(column.name)
