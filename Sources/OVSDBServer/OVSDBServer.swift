@@ -143,6 +143,7 @@ public final class OVSDBServer: @unchecked Sendable {
     /// distinct monitor spec, so a hundred identical monitors cost one composition.
     private func notifyMonitors(_ changes: ChangeSet, of database: Database) {
         var composed: [Monitor.Spec: [UInt8]?] = [:]
+        let traced = Session.trace.logLevel <= .debug
         for session in sessions.values {
             for monitor in session.monitors.values where monitor.database === database {
                 let spec = monitor.spec
@@ -154,7 +155,7 @@ public final class OVSDBServer: @unchecked Sendable {
                     composed[spec] = body
                 }
                 guard let body else { continue }
-                session.sendUpdate(monitor, body)
+                session.sendUpdate(monitor, body, traced: traced)
             }
         }
     }

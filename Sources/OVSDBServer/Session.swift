@@ -94,9 +94,11 @@ final class Session: ChannelInboundHandler {
         append { $0.writeBytes(bytes) }
     }
 
-    /// Sends a monitor's update notification around an already serialized body.
-    func sendUpdate(_ monitor: Monitor, _ body: [UInt8]) {
-        Session.trace.debug("\(name): send \(String(decoding: monitor.updatePrefix + body, as: UTF8.self))]}")
+    /// Sends a monitor's update notification around an already serialized body. `traced`
+    /// says whether `trace` logs debug messages, asked once for all the monitors a commit
+    /// updates.
+    func sendUpdate(_ monitor: Monitor, _ body: [UInt8], traced: Bool) {
+        if traced { Session.trace.debug("\(name): send \(String(decoding: monitor.updatePrefix + body, as: UTF8.self))]}") }
         append { buffer in
             buffer.writeBytes(monitor.updatePrefix)
             buffer.writeBytes(body)
@@ -104,25 +106,25 @@ final class Session: ChannelInboundHandler {
         }
     }
 
-    /// Adds a message to the outbox, unless the peer is too far behind: NIO counts the bytes
-    /// the peer has not taken yet, and past the high-water mark the channel turns unwritable
-    /// and the peer is dropped.
+    /// Adds a message to the outbox.
     private func append(_ write: (inout ByteBuffer) -> Void) {
         guard let channel else { return }
-        if !channel.isWritable {
-            server.log.warning("\(name): excessive sending backlog, disconnecting")
-            close()
-            return
-        }
         if outbox == nil { outbox = channel.allocator.buffer(capacity: 1024) }
         write(&outbox!)
         server.flushLater(self)
     }
 
-    /// Writes and flushes what was sent since the last flush.
+    /// Writes and flushes what was sent since the last flush, unless the peer is too far
+    /// behind: NIO counts the bytes the peer has not taken yet, and past the high-water mark
+    /// the channel turns unwritable and the peer is dropped.
     func flush() {
         guard let channel, var buffer = outbox, buffer.readableBytes > 0 else { return }
         outbox = nil
+        if !channel.isWritable {
+            server.log.warning("\(name): excessive sending backlog, disconnecting")
+            close()
+            return
+        }
         channel.writeAndFlush(buffer, promise: nil)
         buffer.clear()
         if buffer.capacity <= Session.keptOutboxCapacity { outbox = buffer }
