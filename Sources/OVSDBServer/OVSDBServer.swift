@@ -143,17 +143,22 @@ public final class OVSDBServer: @unchecked Sendable {
     /// distinct monitor spec, so a hundred identical monitors cost one composition.
     private func notifyMonitors(_ changes: ChangeSet, of database: Database) {
         var composed: [Monitor.Spec: [UInt8]?] = [:]
+        // Usually every monitor has the same spec (shared, so comparing is an identity check).
+        var last: (spec: Monitor.Spec, body: [UInt8]?)?
         let traced = Session.trace.logLevel <= .debug
         for session in sessions.values {
             for monitor in session.monitors.values where monitor.database === database {
                 let spec = monitor.spec
                 let body: [UInt8]?
-                if let cached = composed[spec] {
+                if let last, last.spec == spec {
+                    body = last.body
+                } else if let cached = composed[spec] {
                     body = cached
                 } else {
                     body = monitor.updates(for: changes).map { JSONSerializer.bytes($0) }
                     composed[spec] = body
                 }
+                last = (spec, body)
                 guard let body else { continue }
                 session.sendUpdate(monitor, body, traced: traced)
             }

@@ -13,6 +13,8 @@ final class Session: ChannelInboundHandler {
     unowned let server: OVSDBServer
     let probes: Bool
     private(set) var channel: Channel?
+    /// This handler's place in the pipeline: output goes from here straight to the socket.
+    private var context: ChannelHandlerContext?
     var monitors: [JSON: Monitor] = [:]
     var changeAware = false
     /// Whether the server has this session on its list to flush.
@@ -33,6 +35,7 @@ final class Session: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         channel = context.channel
+        self.context = context
         _ = context.channel.setOption(ChannelOptions.writeBufferWaterMark,
                                       value: .init(low: Session.maximumBacklog / 2, high: Session.maximumBacklog))
         server.sessionOpened(self)
@@ -47,6 +50,7 @@ final class Session: ChannelInboundHandler {
         probeTask?.cancel()
         server.sessionClosed(self)
         channel = nil
+        self.context = nil
         outbox = nil
     }
 
@@ -118,14 +122,14 @@ final class Session: ChannelInboundHandler {
     /// behind: NIO counts the bytes the peer has not taken yet, and past the high-water mark
     /// the channel turns unwritable and the peer is dropped.
     func flush() {
-        guard let channel, var buffer = outbox, buffer.readableBytes > 0 else { return }
+        guard let channel, let context, var buffer = outbox, buffer.readableBytes > 0 else { return }
         outbox = nil
         if !channel.isWritable {
             server.log.warning("\(name): excessive sending backlog, disconnecting")
             close()
             return
         }
-        channel.writeAndFlush(buffer, promise: nil)
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
         buffer.clear()
         if buffer.capacity <= Session.keptOutboxCapacity { outbox = buffer }
     }
