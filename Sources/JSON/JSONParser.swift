@@ -106,14 +106,14 @@ struct JSONReader {
     private mutating func parseArray() throws -> JSON {
         try enter()
         position += 1
-        var elements: [JSON] = []
-        elements.reserveCapacity(4)
         skipWhitespace()
         if position < bytes.count, current == UInt8(ascii: "]") {
             position += 1
             depth -= 1
-            return .array(elements)
+            return .array([])
         }
+        var elements: [JSON] = []
+        elements.reserveCapacity(4)
         while true {
             skipWhitespace()
             elements.append(try parseValue())
@@ -133,14 +133,14 @@ struct JSONReader {
     private mutating func parseObject() throws -> JSON {
         try enter()
         position += 1
-        var members: [JSONObject.Element] = []
-        members.reserveCapacity(8)
         skipWhitespace()
         if position < bytes.count, current == UInt8(ascii: "}") {
             position += 1
             depth -= 1
             return .object(JSONObject())
         }
+        var members: [JSONObject.Element] = []
+        members.reserveCapacity(8)
         while true {
             skipWhitespace()
             guard position < bytes.count else { throw error("unexpected end of input") }

@@ -16,7 +16,7 @@ public struct JSONSerializer {
         public static let sortedKeys = Options(rawValue: 2)
     }
 
-    public private(set) var bytes: [UInt8] = []
+    public internal(set) var bytes: [UInt8] = []
     private let options: Options
 
     public init(options: Options = [], reservingCapacity capacity: Int = 256) {
@@ -52,7 +52,7 @@ public struct JSONSerializer {
         }
     }
 
-    private mutating func append(_ s: StaticString) {
+    mutating func append(_ s: StaticString) {
         bytes.append(contentsOf: UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
     }
 

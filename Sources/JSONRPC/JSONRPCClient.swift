@@ -56,7 +56,7 @@ public final class JSONRPCClient {
     /// Sends one message.
     public func send(_ message: JSONRPCMessage) throws(Error) {
         do {
-            try stream.send(JSONSerializer.bytes(message.json), deadline: deadline(nil))
+            try stream.send(message.bytes, deadline: deadline(nil))
         } catch {
             throw .stream(error)
         }

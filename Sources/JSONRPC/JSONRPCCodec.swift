@@ -41,6 +41,6 @@ public struct JSONRPCEncoder: MessageToByteEncoder {
     public init() {}
 
     public func encode(data: JSONRPCMessage, out: inout ByteBuffer) throws {
-        out.writeBytes(JSONSerializer.bytes(data.json))
+        out.writeBytes(data.bytes)
     }
 }

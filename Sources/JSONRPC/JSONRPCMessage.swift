@@ -16,8 +16,11 @@ public enum JSONRPCMessage: Equatable, Sendable {
     /// Classifies a parsed JSON value, as Open vSwitch's `jsonrpc_msg_from_json` does.
     public init(json: JSON) throws {
         guard let o = json.objectValue else { throw FormatError(description: "message is not a JSON object") }
-        for key in o.keys where !["method", "params", "result", "error", "id"].contains(key) {
-            throw FormatError(description: "message has unexpected member \"\(key)\"")
+        for (key, _) in o {
+            switch key {
+            case "method", "params", "result", "error", "id": continue
+            default: throw FormatError(description: "message has unexpected member \"\(key)\"")
+            }
         }
         let id = o["id"] ?? .null
         if let m = o["method"] {
@@ -47,6 +50,38 @@ public enum JSONRPCMessage: Equatable, Sendable {
             // Open vSwitch sends error replies without a "result" member.
             return .object(JSONObject(uniqueKeysWithValues: [("id", id), ("error", error)]))
         }
+    }
+
+    /// `json` serialized, written straight to bytes without building the envelope.
+    public var bytes: [UInt8] {
+        var s = JSONSerializer()
+        switch self {
+        case .request(let method, let params, let id):
+            s.writeRaw(#"{"id":"#)
+            s.write(id)
+            s.writeRaw(#","method":"#)
+            s.writeString(method)
+            s.writeRaw(#","params":"#)
+            s.write(params)
+        case .notification(let method, let params):
+            s.writeRaw(#"{"id":null,"method":"#)
+            s.writeString(method)
+            s.writeRaw(#","params":"#)
+            s.write(params)
+        case .reply(let result, let id):
+            s.writeRaw(#"{"id":"#)
+            s.write(id)
+            s.writeRaw(#","result":"#)
+            s.write(result)
+            s.writeRaw(#","error":null"#)
+        case .error(let error, let id):
+            s.writeRaw(#"{"id":"#)
+            s.write(id)
+            s.writeRaw(#","error":"#)
+            s.write(error)
+        }
+        s.writeRaw("}")
+        return s.bytes
     }
 
     /// The id of a request or reply.

@@ -30,14 +30,43 @@ public struct JSONStreamSplitter: Sendable {
     /// Scans `bytes` (everything not yet consumed) and returns the length of the prefix that
     /// holds the next whole message (leading white space included), or nil if more is needed.
     public mutating func nextMessageLength(_ bytes: UnsafeRawBufferPointer) throws(ScanError) -> Int? {
+        // The scan works on locals (the bracket stack moved out of `self` so that pushing
+        // does not copy it) and stores them back when it stops.
+        var open = self.open
+        self.open = []
+        var inString = self.inString, escaped = self.escaped, start = self.start
+        defer {
+            self.open = open
+            self.inString = inString
+            self.escaped = escaped
+            self.start = start
+        }
+        let count = bytes.count
         var i = scanned
-        while i < bytes.count {
-            let b = bytes[i]
-            i += 1
+        while i < count {
             if inString {
-                if escaped { escaped = false } else if b == 0x5C { escaped = true } else if b == 0x22 { inString = false }
+                // Most of a message is string contents: skip to the next quote or backslash.
+                if escaped {
+                    escaped = false
+                    i += 1
+                    continue
+                }
+                while i < count {
+                    let b = bytes[i]
+                    i += 1
+                    if b == 0x22 {
+                        inString = false
+                        break
+                    }
+                    if b == 0x5C {
+                        escaped = true
+                        break
+                    }
+                }
                 continue
             }
+            let b = bytes[i]
+            i += 1
             switch b {
             case 0x22:
                 inString = true
@@ -47,7 +76,10 @@ public struct JSONStreamSplitter: Sendable {
             case 0x7D, 0x5D:
                 guard let last = open.popLast(), last == (b == 0x7D ? 0x7B : 0x5B) else { throw .mismatchedBracket }
                 if open.isEmpty {
-                    reset()
+                    scanned = 0
+                    start = nil
+                    inString = false
+                    escaped = false
                     return i
                 }
             case 0x20, 0x09, 0x0A, 0x0D:
@@ -60,13 +92,5 @@ public struct JSONStreamSplitter: Sendable {
         scanned = i
         if i > maximumLength { throw .tooLarge(maximumLength) }
         return nil
-    }
-
-    private mutating func reset() {
-        scanned = 0
-        start = nil
-        open.removeAll(keepingCapacity: true)
-        inString = false
-        escaped = false
     }
 }

@@ -50,7 +50,9 @@ public final class Database {
             for change in rowChanges {
                 switch (change.old, change.new) {
                 case (let old?, let new?):
-                    Database.countChanges(from: old, to: new, table, &strongReferences)
+                    for i in change.changed where table.strongReferenceColumns.contains(i) {
+                        Database.countChanges(old.values[i], new.values[i], table.columns[i].type, &strongReferences)
+                    }
                 case (let old?, nil):
                     countReferences(old, table, -1)
                 case (nil, let new?):

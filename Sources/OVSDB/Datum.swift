@@ -68,6 +68,7 @@ public struct Datum: Hashable, Sendable {
 extension Datum {
     /// Sorts and checks a set; duplicates are an error, as OVSDB requires.
     static func makeSet(_ atoms: [Atom]) throws(OVSDBError) -> Datum {
+        if atoms.count < 2 { return Datum(keys: atoms) }
         let sorted = atoms.sorted()
         for i in sorted.indices.dropFirst() where sorted[i] == sorted[i - 1] {
             throw OVSDBError("ovsdb error", "set contains duplicate")
@@ -77,11 +78,12 @@ extension Datum {
 
     /// Sorts and checks a map; duplicate keys are an error.
     static func makeMap(_ pairs: [(Atom, Atom)]) throws(OVSDBError) -> Datum {
+        if pairs.count == 1 { return Datum(keys: [pairs[0].0], values: [pairs[0].1]) }
         let sorted = pairs.sorted { $0.0 < $1.0 }
         for i in sorted.indices.dropFirst() where sorted[i].0 == sorted[i - 1].0 {
             throw OVSDBError("ovsdb error", "map contains duplicate key")
         }
-        return Datum(keys: sorted.map(\.0), values: sorted.map(\.1))
+        return Datum(keys: sorted.map { $0.0 }, values: sorted.map { $0.1 })
     }
 
 }
@@ -99,7 +101,7 @@ extension Datum {
             return .array([.string("map"), .array(pairs)])
         }
         if keys.count == 1 { return keys[0].json }
-        return .array([.string("set"), .array(keys.map(\.json))])
+        return .array([.string("set"), .array(keys.map { $0.json })])
     }
 
     /// Reads a datum of `type` from JSON and checks every constraint but references, as
@@ -176,7 +178,9 @@ extension Datum {
 
     /// Adds the elements of `other` whose keys are not present yet (a map keeps its old values).
     public mutating func insert(_ other: Datum) {
-        guard !other.isEmpty else { return }
+        // Inserting only keys already present leaves the arrays untouched, still shared with
+        // the committed row, so that the comparisons after the mutation are instant.
+        guard !other.keys.allSatisfy({ contains($0) }) else { return }
         var k: [Atom] = [], v: [Atom] = []
         k.reserveCapacity(keys.count + other.keys.count)
         var i = 0, j = 0
@@ -208,6 +212,8 @@ extension Datum {
                 if let values { v.append(values[i]) }
             }
         }
+        // As in `insert`, a no-op keeps the arrays shared.
+        guard k.count < keys.count else { return }
         keys = k
         if values != nil { values = v }
     }
@@ -215,12 +221,16 @@ extension Datum {
     /// Replaces every key with `transform(key)`, re-sorting; used by arithmetic mutations.
     /// Returns false if two keys collide.
     mutating func transformKeys(_ transform: (Atom) throws(OVSDBError) -> Atom) throws(OVSDBError) -> Bool {
+        if keys.count == 1 {
+            keys = [try transform(keys[0])]
+            return true
+        }
         var pairs: [(Atom, Atom?)] = []
         pairs.reserveCapacity(keys.count)
         for i in keys.indices { pairs.append((try transform(keys[i]), values?[i])) }
         pairs.sort { $0.0 < $1.0 }
         for i in pairs.indices.dropFirst() where pairs[i].0 == pairs[i - 1].0 { return false }
-        keys = pairs.map(\.0)
+        keys = pairs.map { $0.0 }
         if values != nil { values = pairs.map { $0.1! } }
         return true
     }

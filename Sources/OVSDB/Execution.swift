@@ -57,7 +57,7 @@ public struct Execution {
         let n = operations.count
         for (i, op) in operations.enumerated() {
             var result = JSONObject()
-            var parser = MemberParser(op, context: "ovsdb operation \(i + 1) of \(n)")
+            var parser = MemberParser(op, operation: i, of: n)
             var error: OVSDBError?
             do throws(OVSDBError) {
                 try execute(&parser, &result)

@@ -20,24 +20,30 @@ struct MemberParser {
     }
 
     let json: JSON
-    let context: String
+    /// Which operation of the transaction this is (0-based), and of how many.
+    let operation: Int, operationCount: Int
     private(set) var error: OVSDBError?
-    private var used = Set<String>()
+    /// The members read so far, by position: a bit each for the first 64 (an operation has
+    /// only a few), a set for any others. Parsed objects have no duplicate keys.
+    private var used: UInt64 = 0
+    private var usedPast64: Set<Int> = []
 
-    init(_ json: JSON, context: String) {
+    init(_ json: JSON, operation: Int, of count: Int) {
         self.json = json
-        self.context = context
+        self.operation = operation
+        self.operationCount = count
         if json.objectValue == nil { error = OVSDBError("syntax error", "Object expected.") }
     }
 
     /// Member `name` if present with the right kind; records an error otherwise.
     mutating func member(_ name: String, _ kind: Kind, optional: Bool = false) -> JSON? {
-        guard let o = json.objectValue else { return nil }
-        guard let v = o[name] else {
+        guard case .object(let o) = json else { return nil }
+        guard let i = o.firstIndex(where: { $0.key == name }) else {
             if !optional { raise("Required '\(name)' member is missing.") }
             return nil
         }
-        used.insert(name)
+        if i < 64 { used |= 1 << i } else { usedPast64.insert(i) }
+        let v = o[i].value
         guard kind.accepts(v) else {
             raise("Type mismatch for member '\(name)'.")
             return nil
@@ -53,15 +59,15 @@ struct MemberParser {
 
     /// The first error, prefixed, including members that were present but never read.
     mutating func finish() -> OVSDBError? {
-        if error == nil, let o = json.objectValue {
-            for k in o.keys where !used.contains(k) {
-                raise("Member '\(k)' is present but not allowed here.")
+        if error == nil, case .object(let o) = json {
+            for (i, m) in o.enumerated() where !(i < 64 ? used & (1 << i) != 0 : usedPast64.contains(i)) {
+                raise("Member '\(m.key)' is present but not allowed here.")
                 break
             }
         }
         return error.map { e in
             var e = e
-            e.details = "Parsing \(context) failed: " + (e.details ?? "")
+            e.details = "Parsing ovsdb operation \(operation + 1) of \(operationCount) failed: " + (e.details ?? "")
             return e
         }
     }

@@ -27,6 +27,13 @@ public struct Row: Sendable, Equatable {
         }
     }
 
+    /// The positions of the user columns whose values differ between `self` and `other`.
+    func columnsDiffering(from other: Row) -> [Int] {
+        var out: [Int] = []
+        for i in values.indices where values[i] != other.values[i] { out.append(i) }
+        return out
+    }
+
     /// The row as a JSON object with the given columns.
     public func json(_ columns: [ColumnRef], schema: TableSchema) -> JSON {
         var o = JSONObject(minimumCapacity: columns.count)

@@ -139,12 +139,12 @@ extension Transaction {
                 case .live(let r):
                     let old = database.tables[t].rows[u]
                     for i in table.strongReferenceColumns {
-                        let column = table.columns[i]
                         let d = r.values[i]
                         // References a committed row already had were checked when it was
                         // committed; only new ones need a look (deleted targets are caught below).
                         let before = old?.values[i]
                         if before == d { continue }
+                        let column = table.columns[i]
                         if column.type.key.isStrongReference, let ref = column.type.key.refTable, let tt = schema.position(of: ref) {
                             for target in Transaction.addedUUIDs(before?.keys ?? [], d.keys) where !exists(tt, target) {
                                 throw .referentialIntegrity("Table \(table.name) column \(column.name) row \(u) references nonexistent row \(target) in table \(ref).")
@@ -254,22 +254,22 @@ extension Transaction {
 
     /// The committed form of the overlay: new versions for changed rows, no-ops dropped.
     private func changeSet() -> ChangeSet {
-        var tables: [[ChangeSet.RowChange]] = []
-        tables.reserveCapacity(overlay.count)
-        for (t, slots) in overlay.enumerated() {
+        var tables: [[ChangeSet.RowChange]] = Array(repeating: [], count: overlay.count)
+        for t in touchedTables {
             var list: [ChangeSet.RowChange] = []
-            for (u, slot) in slots {
+            for (u, slot) in overlay[t] {
                 let old = database.tables[t].rows[u]
                 switch slot {
                 case .live(var r):
-                    if let old, old.values == r.values { continue }
+                    let changed = old.map { r.columnsDiffering(from: $0) } ?? []
+                    if old != nil && changed.isEmpty { continue }
                     r.version = .random()
-                    list.append(.init(uuid: u, old: old, new: r))
+                    list.append(.init(uuid: u, old: old, new: r, changed: changed))
                 case .deleted:
                     if let old { list.append(.init(uuid: u, old: old, new: nil)) }
                 }
             }
-            tables.append(list)
+            tables[t] = list
         }
         return ChangeSet(tables: tables, comment: comments.isEmpty ? nil : comments.joined(separator: "\n"), durable: durable)
     }

@@ -77,5 +77,5 @@ public final class Transaction {
         overlay[t][uuid] = .deleted
     }
 
-    public var isEmpty: Bool { overlay.allSatisfy(\.isEmpty) }
+    public var isEmpty: Bool { touchedTables.isEmpty }
 }

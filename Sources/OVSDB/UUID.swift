@@ -55,18 +55,25 @@ public struct UUID: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.init(high: high, low: low)
     }
 
-    public var description: String {
-        let hex: StaticString = "0123456789abcdef"
-        var out = [UInt8](repeating: UInt8(ascii: "-"), count: 36)
-        var pos = 0
-        for nibble in 0..<32 {
-            if pos == 8 || pos == 13 || pos == 18 || pos == 23 { pos += 1 }
-            let word = nibble < 16 ? high : low
-            let shift = UInt64(60 - 4 * (nibble % 16))
-            out[pos] = hex.utf8Start[Int((word >> shift) & 0xF)]
-            pos += 1
+    public var description: String { withText { String(decoding: $0, as: UTF8.self) } }
+
+    /// Calls `body` with the 36 bytes of the canonical text form, without making a String.
+    public func withText<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 36) { out in
+            let hex: StaticString = "0123456789abcdef"
+            var pos = 0
+            for nibble in 0..<32 {
+                if pos == 8 || pos == 13 || pos == 18 || pos == 23 {
+                    out[pos] = UInt8(ascii: "-")
+                    pos += 1
+                }
+                let word = nibble < 16 ? high : low
+                let shift = UInt64(60 - 4 * (nibble % 16))
+                out[pos] = hex.utf8Start[Int((word >> shift) & 0xF)]
+                pos += 1
+            }
+            return body(UnsafeBufferPointer(out))
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     public static func < (a: UUID, b: UUID) -> Bool { (a.high, a.low) < (b.high, b.low) }

@@ -7,11 +7,32 @@ final class Monitor {
     /// What a monitor reports, apart from its id: monitors with equal specs report identical
     /// updates, which are then composed and serialized once for all of them.
     struct Spec: Hashable {
-        var version: Version
-        var tables: [TableMonitor]
+        let version: Version
+        let tables: [TableMonitor]
+        /// Hashed once: every commit looks up the spec of every monitor.
+        private let hash: Int
+
+        init(version: Version, tables: [TableMonitor]) {
+            self.version = version
+            self.tables = tables
+            var h = Hasher()
+            h.combine(version)
+            h.combine(tables)
+            hash = h.finalize()
+        }
+
+        func hash(into h: inout Hasher) { h.combine(hash) }
+
+        static func == (a: Spec, b: Spec) -> Bool { a.hash == b.hash && a.version == b.version && a.tables == b.tables }
     }
 
-    var spec: Spec { Spec(version: version, tables: tables) }
+    private(set) var spec: Spec
+
+    /// Takes `other`'s spec if it is equal to this one's, so that equal specs share their
+    /// storage and compare by identity when a commit groups monitors by spec.
+    func shareSpec(with other: Monitor) {
+        if other.spec == spec { spec = other.spec }
+    }
 
     enum Version {
         case v1, v2, v3
@@ -32,16 +53,19 @@ final class Monitor {
         var condition: Where
     }
 
-    var id: JSON
+    var id: JSON { didSet { updatePrefix = Monitor.updatePrefix(version, id) } }
     let database: Database
-    let version: Version
-    private(set) var tables: [TableMonitor]
+    var version: Version { spec.version }
+    var tables: [TableMonitor] { spec.tables }
+    /// The start of this monitor's update notifications, up to where the updates go:
+    /// `{"id":null,"method":"update2","params":[<id>,`.
+    private(set) var updatePrefix: [UInt8]
 
     /// Parses the monitor requests (`{table: request | [request, ...]}`).
     init(id: JSON, database: Database, version: Version, requests: JSON) throws(OVSDBError) {
         self.id = id
         self.database = database
-        self.version = version
+        updatePrefix = Monitor.updatePrefix(version, id)
         guard let o = requests.objectValue else { throw .syntax(requests, "monitor-requests must be an object") }
         var tables: [TableMonitor] = []
         for (name, value) in o {
@@ -71,7 +95,17 @@ final class Monitor {
             }
             tables.append(monitor)
         }
-        self.tables = tables
+        spec = Spec(version: version, tables: tables)
+    }
+
+    private static func updatePrefix(_ version: Version, _ id: JSON) -> [UInt8] {
+        var head = Array(#"{"id":null,"method":""#.utf8)
+        head.append(contentsOf: version.notification.utf8)
+        head.append(contentsOf: #"","params":["#.utf8)
+        head.append(contentsOf: JSONSerializer.bytes(id))
+        if version == .v3 { head.append(contentsOf: #","00000000-0000-0000-0000-000000000000""#.utf8) }
+        head.append(UInt8(ascii: ","))
+        return head
     }
 
     private static func parseSelect(_ json: JSON?) throws(OVSDBError) -> Select {
@@ -113,6 +147,8 @@ final class Monitor {
                 case (false, false): continue
                 }
                 guard tm.select.contains(kind) else { continue }
+                // A modification of columns this monitor does not watch costs no comparison.
+                if kind == .modify && !tm.columns.contains(where: { change.changes($0) }) { continue }
                 let u = rowUpdate(tm, kind, old: change.old, new: change.new)
                 if !u.isNull { rows.appendUnique(change.uuid.description, u) }
             }
@@ -149,7 +185,7 @@ final class Monitor {
             }
             if !rows.isEmpty { updates.appendUnique(database.schema.tables[new.table].name, .object(rows)) }
         }
-        tables = replaced
+        spec = Spec(version: version, tables: replaced)
         return updates.isEmpty ? nil : .object(updates)
     }
 

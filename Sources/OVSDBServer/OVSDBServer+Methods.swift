@@ -142,6 +142,7 @@ extension OVSDBServer {
         guard let a = params.arrayValue, a.count >= 3 else { throw .syntax(params, "invalid parameters") }
         if session.monitors[a[1]] != nil { throw .syntax(a[1], "duplicate monitor ID") }
         let monitor = try Monitor(id: a[1], database: db, version: version, requests: a[2])
+        shareSpec(of: monitor)
         session.monitors[a[1]] = monitor
         let initial = monitor.initial()
         if version == .v3 {
@@ -160,11 +161,23 @@ extension OVSDBServer {
             session.monitors[a[1]] = monitor
             monitor.id = a[1]
         }
-        if let updates = try monitor.changeConditions(a[2]) {
+        let updates = try monitor.changeConditions(a[2])
+        shareSpec(of: monitor)
+        if let updates {
             let params: JSON = monitor.version == .v3 ? [monitor.id, .string(UUID.zero.description), updates] : [monitor.id, updates]
             eventLoop.execute { session.send(.notification(method: monitor.version.notification, params: params)) }
         }
         return .object(JSONObject())
+    }
+
+    /// Lets `monitor` share the spec of an existing monitor equal to it (see `Monitor.shareSpec`).
+    private func shareSpec(of monitor: Monitor) {
+        for session in sessions.values {
+            for other in session.monitors.values where other !== monitor && other.spec == monitor.spec {
+                monitor.shareSpec(with: other)
+                return
+            }
+        }
     }
 
     private func monitorCancel(_ params: JSON, session: Session) throws(OVSDBError) -> JSON {

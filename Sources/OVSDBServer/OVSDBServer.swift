@@ -130,7 +130,7 @@ public final class OVSDBServer: @unchecked Sendable {
         }
         notifyMonitors(changes, of: hosted.database)
         let waiting = triggers.contains { $0.database === hosted.database }
-        let remotesFromDatabase = configuredRemotes.contains { $0.hasPrefix("db:\(hosted.name),") }
+        let remotesFromDatabase = configuredRemotes.contains { $0.hasPrefix("db:") && $0.dropFirst(3).hasPrefix(hosted.name + ",") }
         guard waiting || remotesFromDatabase else { return }
         // After the reply to this commit has been written.
         eventLoop.execute { [self] in
@@ -143,25 +143,32 @@ public final class OVSDBServer: @unchecked Sendable {
     /// distinct monitor spec, so a hundred identical monitors cost one composition.
     private func notifyMonitors(_ changes: ChangeSet, of database: Database) {
         var composed: [Monitor.Spec: [UInt8]?] = [:]
+        // Usually every monitor has the same spec (shared, so comparing is an identity check).
+        var last: (spec: Monitor.Spec, body: [UInt8]?)?
+        let traced = Session.trace.logLevel <= .debug
         for session in sessions.values {
             for monitor in session.monitors.values where monitor.database === database {
                 let spec = monitor.spec
                 let body: [UInt8]?
-                if let cached = composed[spec] {
+                if let last, last.spec == spec {
+                    body = last.body
+                } else if let cached = composed[spec] {
                     body = cached
                 } else {
                     body = monitor.updates(for: changes).map { JSONSerializer.bytes($0) }
                     composed[spec] = body
                 }
+                last = (spec, body)
                 guard let body else { continue }
-                session.sendUpdate(monitor, body)
+                session.sendUpdate(monitor, body, traced: traced)
             }
         }
     }
 
     // MARK: Sessions
 
-    private var unflushed: [ObjectIdentifier: Session] = [:]
+    /// Sessions with written but unflushed output, in the order they first wrote.
+    private var unflushed: [Session] = []
     /// True while a session is handling a batch of reads; its end flushes everyone.
     var reading = false
 
@@ -170,17 +177,29 @@ public final class OVSDBServer: @unchecked Sendable {
     /// burst of requests leave in one write per connection, as Open vSwitch's poll loop sends
     /// them.
     func flushLater(_ session: Session) {
+        guard !session.awaitingFlush else { return }
         if unflushed.isEmpty && !reading {
             eventLoop.execute { [self] in flushAll() }
         }
-        unflushed[ObjectIdentifier(session)] = session
+        session.awaitingFlush = true
+        unflushed.append(session)
     }
 
-    func flushAll() {
+    /// Flushes every session with output waiting. `first`, the session whose requests were
+    /// just handled, goes first: as in Open vSwitch, a client gets its reply before the other
+    /// clients' monitor updates are written, and can send its next request meanwhile.
+    func flushAll(first: Session? = nil) {
+        if let first, first.awaitingFlush {
+            first.awaitingFlush = false
+            first.flush()
+        }
         guard !unflushed.isEmpty else { return }
         let sessions = unflushed
-        unflushed = [:]
-        for s in sessions.values { s.channel?.flush() }
+        unflushed.removeAll(keepingCapacity: true)
+        for s in sessions where s.awaitingFlush {
+            s.awaitingFlush = false
+            s.flush()
+        }
     }
 
     func sessionOpened(_ session: Session) { sessions[ObjectIdentifier(session)] = session }

@@ -13,8 +13,12 @@ final class Session: ChannelInboundHandler {
     unowned let server: OVSDBServer
     let probes: Bool
     private(set) var channel: Channel?
+    /// This handler's place in the pipeline: output goes from here straight to the socket.
+    private var context: ChannelHandlerContext?
     var monitors: [JSON: Monitor] = [:]
     var changeAware = false
+    /// Whether the server has this session on its list to flush.
+    var awaitingFlush = false
     private var lastActivity = NIODeadline.now()
     private var probeOutstanding = false
     private var probeTask: RepeatedTask?
@@ -31,6 +35,7 @@ final class Session: ChannelInboundHandler {
 
     func channelActive(context: ChannelHandlerContext) {
         channel = context.channel
+        self.context = context
         _ = context.channel.setOption(ChannelOptions.writeBufferWaterMark,
                                       value: .init(low: Session.maximumBacklog / 2, high: Session.maximumBacklog))
         server.sessionOpened(self)
@@ -45,6 +50,8 @@ final class Session: ChannelInboundHandler {
         probeTask?.cancel()
         server.sessionClosed(self)
         channel = nil
+        self.context = nil
+        outbox = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -63,7 +70,7 @@ final class Session: ChannelInboundHandler {
 
     func channelReadComplete(context: ChannelHandlerContext) {
         server.reading = false
-        server.flushAll()
+        server.flushAll(first: self)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
@@ -78,38 +85,54 @@ final class Session: ChannelInboundHandler {
     /// cannot make the server's memory grow without bound.
     static let maximumBacklog = 128 << 20
 
+    /// What has been sent since the last flush, handed to the channel in one write when the
+    /// server flushes this session. Kept between flushes (NIO lets go of it once the socket has
+    /// taken it) so that sending allocates nothing.
+    private var outbox: ByteBuffer?
+    /// An outbox that grew past this (a large initial monitor reply) is not kept.
+    static let keptOutboxCapacity = 1 << 16
+
     func send(_ message: JSONRPCMessage) {
         Session.trace.debug("\(name): send \(message.json)")
-        write(JSONSerializer.bytes(message.json))
+        let bytes = message.bytes
+        append { $0.writeBytes(bytes) }
     }
 
-    /// Sends a monitor's update notification around an already serialized body.
-    func sendUpdate(_ monitor: Monitor, _ body: [UInt8]) {
-        var head = Array(#"{"id":null,"method":""#.utf8)
-        head.append(contentsOf: monitor.version.notification.utf8)
-        head.append(contentsOf: #"","params":["#.utf8)
-        head.append(contentsOf: JSONSerializer.bytes(monitor.id))
-        if monitor.version == .v3 { head.append(contentsOf: #","00000000-0000-0000-0000-000000000000""#.utf8) }
-        head.append(UInt8(ascii: ","))
-        Session.trace.debug("\(name): send \(String(decoding: head + body, as: UTF8.self))]}")
-        write(head, body, Array("]}".utf8))
+    /// Sends a monitor's update notification around an already serialized body. `traced`
+    /// says whether `trace` logs debug messages, asked once for all the monitors a commit
+    /// updates.
+    func sendUpdate(_ monitor: Monitor, _ body: [UInt8], traced: Bool) {
+        if traced { Session.trace.debug("\(name): send \(String(decoding: monitor.updatePrefix + body, as: UTF8.self))]}") }
+        append { buffer in
+            buffer.writeBytes(monitor.updatePrefix)
+            buffer.writeBytes(body)
+            buffer.writeStaticString("]}")
+        }
     }
 
-    private func write(_ parts: [UInt8]...) {
+    /// Adds a message to the outbox.
+    private func append(_ write: (inout ByteBuffer) -> Void) {
         guard let channel else { return }
-        // NIO counts the bytes the peer has not taken yet; past the high-water mark the channel
-        // turns unwritable, and a peer that far behind is dropped.
+        if outbox == nil { outbox = channel.allocator.buffer(capacity: 1024) }
+        write(&outbox!)
+        server.flushLater(self)
+    }
+
+    /// Writes and flushes what was sent since the last flush, unless the peer is too far
+    /// behind: NIO counts the bytes the peer has not taken yet, and past the high-water mark
+    /// the channel turns unwritable and the peer is dropped.
+    func flush() {
+        guard let channel, let context, var buffer = outbox, buffer.readableBytes > 0 else { return }
+        outbox = nil
         if !channel.isWritable {
             server.log.warning("\(name): excessive sending backlog, disconnecting")
             close()
             return
         }
-        var buffer = channel.allocator.buffer(capacity: parts.reduce(0) { $0 + $1.count })
-        for p in parts { buffer.writeBytes(p) }
-        channel.write(NIOAny(buffer), promise: nil)
-        server.flushLater(self)
+        context.writeAndFlush(wrapOutboundOut(buffer), promise: nil)
+        buffer.clear()
+        if buffer.capacity <= Session.keptOutboxCapacity { outbox = buffer }
     }
-
 
     func close() { channel?.close(promise: nil) }
 

@@ -35,16 +35,27 @@ public final class VLog: @unchecked Sendable {
 
     private let lock = PThreadMutex()
     private var levels: [String: [Level]] = [:]
+    /// Each registered module's position in `maximums`.
+    private var slots: [String: Int] = [:]
+    /// The most detailed level any destination takes from each module, kept up to date by
+    /// `set`, so that the check before every message is an array read.
+    private var maximums: [Level] = []
     private var defaults: [Level] = [.info, .info, .info]
     private var sequence = 0
     private var logFile: UnsafeMutablePointer<FILE>?
     public private(set) var logFilePath: String?
 
-    /// Makes `module` known (so `vlog/list` shows it) and returns its name.
+    /// Makes `module` known (so `vlog/list` shows it) and returns the slot to ask
+    /// `maximumLevel` about.
     @discardableResult
-    public func register(_ module: String) -> String {
-        lock.withLock { if levels[module] == nil { levels[module] = defaults } }
-        return module
+    public func register(_ module: String) -> Int {
+        lock.withLock {
+            if let slot = slots[module] { return slot }
+            levels[module] = defaults
+            slots[module] = maximums.count
+            maximums.append(defaults.max() ?? .off)
+            return maximums.count - 1
+        }
     }
 
     /// Sets where file logging goes; nil closes it.
@@ -87,6 +98,7 @@ public final class VLog: @unchecked Sendable {
                 for d in Destination.allCases where destination == nil || destination == d { levels[m]![d.rawValue] = l }
             }
             if module == nil { for d in Destination.allCases where destination == nil || destination == d { defaults[d.rawValue] = l } }
+            for (m, slot) in slots { maximums[slot] = levels[m]!.max() ?? .off }
         }
     }
 
@@ -106,8 +118,8 @@ public final class VLog: @unchecked Sendable {
 
     /// The most detailed level any destination takes from `module`, so that callers can skip
     /// building messages nobody will see.
-    public func maximumLevel(_ module: String) -> Level {
-        lock.withLock { (levels[module] ?? defaults).max() ?? .off }
+    public func maximumLevel(_ slot: Int) -> Level {
+        lock.withLock { maximums[slot] }
     }
 
     /// Writes `message` for `module` at `level` to every destination that wants it.
@@ -178,7 +190,7 @@ public struct VLogHandler: LogHandler {
     /// Follows `vlog/set`, so swift-log does not even build messages that no destination takes.
     public var logLevel: Logger.Level {
         get {
-            switch VLog.shared.maximumLevel(module) {
+            switch VLog.shared.maximumLevel(slot) {
             case .dbg: return .trace
             case .info: return .info
             case .warn: return .warning
@@ -189,8 +201,12 @@ public struct VLogHandler: LogHandler {
         set {}
     }
     let module: String
+    let slot: Int
 
-    public init(label: String) { module = VLog.shared.register(label) }
+    public init(label: String) {
+        module = label
+        slot = VLog.shared.register(label)
+    }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }

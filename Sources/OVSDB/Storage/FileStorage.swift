@@ -58,7 +58,7 @@ public final class FileStorage {
     /// Appends `changes` to the file; installed as the database's `persist` hook.
     public func write(_ changes: ChangeSet) throws(OVSDBError) {
         guard let record = FileStorage.record(for: changes, schema: database.schema, date: FileStorage.now()) else { return }
-        try log.append([record], sync: changes.durable)
+        try log.append(serialized: record, sync: changes.durable)
         transactionsSinceSnapshot += 1
     }
 
@@ -144,36 +144,74 @@ public final class FileStorage {
 // MARK: - Record format
 
 extension FileStorage {
-    /// The log record for a change set, or nil if it changes nothing persistent.
-    static func record(for changes: ChangeSet, schema: DatabaseSchema, date: Int64) -> JSON? {
-        var o = JSONObject()
-        o.appendUnique("_date", .integer(date))
-        var any = false
+    /// The text of the log record for a change set, or nil if it changes nothing persistent.
+    /// Written straight to bytes: this runs on every commit.
+    static func record(for changes: ChangeSet, schema: DatabaseSchema, date: Int64) -> [UInt8]? {
+        var s = JSONSerializer(reservingCapacity: 512)
+        s.writeRaw(#"{"_date":"#)
+        s.write(JSON.integer(date))
+        let empty = s.count
         for (t, list) in changes.tables.enumerated() where !list.isEmpty {
             let table = schema.tables[t]
-            var rows = JSONObject(minimumCapacity: list.count)
+            let tableStart = s.count
+            s.writeRaw(",")
+            s.writeString(table.name)
+            s.writeRaw(":{")
+            let rowsStart = s.count
             for c in list {
+                let rowStart = s.count
+                if rowStart > rowsStart { s.writeRaw(",") }
+                s.writeString(c.uuid)
+                s.writeRaw(":")
                 switch (c.old, c.new) {
-                case (_, nil): rows.appendUnique(c.uuid.description, .null)
-                case (nil, let new?): rows.appendUnique(c.uuid.description, fullRow(new, table))
+                case (_, nil):
+                    s.writeRaw("null")
+                case (nil, let new?):
+                    writeFullRow(new, table, to: &s)
                 case (let old?, let new?):
-                    var cols = JSONObject()
-                    for i in table.persistentColumns where old.values[i] != new.values[i] {
+                    s.writeRaw("{")
+                    let columnsStart = s.count
+                    for i in c.changed where table.persistentColumns.contains(i) {
+                        if s.count > columnsStart { s.writeRaw(",") }
                         let column = table.columns[i]
-                        cols.appendUnique(column.name, old.values[i].diff(to: new.values[i], type: column.type).json)
+                        s.writeString(column.name)
+                        s.writeRaw(":")
+                        s.write(old.values[i].diff(to: new.values[i], type: column.type))
                     }
-                    if !cols.isEmpty { rows.appendUnique(c.uuid.description, .object(cols)) }
+                    if s.count == columnsStart {
+                        s.truncate(to: rowStart)
+                    } else {
+                        s.writeRaw("}")
+                    }
                 }
             }
-            if !rows.isEmpty {
-                o.appendUnique(table.name, .object(rows))
-                any = true
+            if s.count == rowsStart {
+                s.truncate(to: tableStart)
+            } else {
+                s.writeRaw("}")
             }
         }
-        guard any else { return nil }
-        if let comment = changes.comment { o.appendUnique("_comment", .string(comment)) }
-        o.appendUnique("_is_diff", true)
-        return .object(o)
+        guard s.count > empty else { return nil }
+        if let comment = changes.comment {
+            s.writeRaw(#","_comment":"#)
+            s.writeString(comment)
+        }
+        s.writeRaw(#","_is_diff":true}"#)
+        return s.bytes
+    }
+
+    /// Writes what `fullRow` gives, as text.
+    static func writeFullRow(_ row: Row, _ table: TableSchema, to s: inout JSONSerializer) {
+        s.writeRaw("{")
+        var first = true
+        for i in table.persistentColumns where !row.values[i].isDefault(table.columns[i].type) {
+            if !first { s.writeRaw(",") }
+            first = false
+            s.writeString(table.columns[i].name)
+            s.writeRaw(":")
+            s.write(row.values[i])
+        }
+        s.writeRaw("}")
     }
 
     /// A row's persistent columns that differ from their defaults.

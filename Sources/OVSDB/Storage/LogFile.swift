@@ -219,8 +219,17 @@ public final class LogFile {
     }
 
     static func sha1Hex(_ data: UnsafeRawBufferPointer) -> String {
+        String(decoding: sha1HexBytes(data), as: UTF8.self)
+    }
+
+    /// OpenSSL's SHA-1, looked up once: its one-shot `SHA1()` looks the algorithm up again for
+    /// every record.
+    private static let sha1Algorithm = EVP_MD_fetch(nil, "SHA1", nil)
+
+    /// The 40 lower-case hex digits of `data`'s SHA-1.
+    static func sha1HexBytes(_ data: UnsafeRawBufferPointer) -> [UInt8] {
         var md = [UInt8](repeating: 0, count: 20)
-        _ = md.withUnsafeMutableBufferPointer { SHA1(data.baseAddress?.assumingMemoryBound(to: UInt8.self), data.count, $0.baseAddress) }
+        _ = md.withUnsafeMutableBufferPointer { EVP_Digest(data.baseAddress, data.count, $0.baseAddress, nil, sha1Algorithm, nil) }
         let hex: StaticString = "0123456789abcdef"
         var s = [UInt8]()
         s.reserveCapacity(40)
@@ -228,16 +237,26 @@ public final class LogFile {
             s.append(hex.utf8Start[Int(b >> 4)])
             s.append(hex.utf8Start[Int(b & 0xF)])
         }
-        return String(decoding: s, as: UTF8.self)
+        return s
     }
 
     /// The bytes of one record for `json`.
     public static func encode(_ json: JSON) -> [UInt8] {
-        var body = JSONSerializer.bytes(json)
-        body.append(0x0A)
-        let digest = body.withUnsafeBytes { sha1Hex($0) }
-        var out = Array("\(magic) \(body.count) \(digest)\n".utf8)
-        out.append(contentsOf: body)
+        encode(serialized: JSONSerializer.bytes(json))
+    }
+
+    /// The bytes of one record whose JSON text is `text`: the header, the text, a new-line.
+    static func encode(serialized text: [UInt8]) -> [UInt8] {
+        var out = Array("\(magic) \(text.count + 1) ".utf8)
+        let digestAt = out.count
+        out.reserveCapacity(digestAt + 41 + text.count + 1)
+        out.append(contentsOf: repeatElement(0, count: 40))
+        out.append(0x0A)
+        let bodyAt = out.count
+        out.append(contentsOf: text)
+        out.append(0x0A)
+        let digest = out.withUnsafeBytes { sha1HexBytes(UnsafeRawBufferPointer(rebasing: $0[bodyAt...])) }
+        out.replaceSubrange(digestAt..<(digestAt + 40), with: digest)
         return out
     }
 
@@ -249,6 +268,18 @@ public final class LogFile {
 
     /// Appends records; with `sync`, returns only once they are on disk.
     public func append(_ records: [JSON], sync: Bool) throws(OVSDBError) {
+        var bytes: [UInt8] = []
+        for r in records { bytes.append(contentsOf: LogFile.encode(r)) }
+        try appendEncoded(bytes, sync: sync)
+    }
+
+    /// Appends one record given as its JSON text (an object); with `sync`, returns only once
+    /// it is on disk.
+    public func append(serialized text: [UInt8], sync: Bool) throws(OVSDBError) {
+        try appendEncoded(LogFile.encode(serialized: text), sync: sync)
+    }
+
+    private func appendEncoded(_ bytes: [UInt8], sync: Bool) throws(OVSDBError) {
         if readOnly {
             // Open vSwitch truncates a log it has read before its first write, which fails on
             // a read-only descriptor: `ovsdb-tool query` reports that for a query that writes.
@@ -256,15 +287,15 @@ public final class LogFile {
                 throw LogFile.ioError("\(path): cannot truncate to length \(goodOffset)", errno)
             }
         }
-        var bytes: [UInt8] = []
-        for r in records { bytes.append(contentsOf: LogFile.encode(r)) }
         try write(bytes, at: goodOffset)
         goodOffset += bytes.count
         if sync { try self.sync() }
     }
 
+    /// Waits until everything appended is on disk. The data and the file's size, not its
+    /// times: `fdatasync`, as Open vSwitch's ovsdb-server syncs its log.
     public func sync() throws(OVSDBError) {
-        if fsync(fd) != 0 { throw LogFile.ioError("\(path): fsync failed", errno) }
+        if fdatasync(fd) != 0 { throw LogFile.ioError("\(path): fdatasync failed", errno) }
     }
 
     private func write(_ bytes: [UInt8], at offset: Int) throws(OVSDBError) {
