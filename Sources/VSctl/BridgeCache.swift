@@ -1,4 +1,3 @@
-import Daemon
 import OVSDB
 
 /// ovs-vsctl's model of the switch (`struct vsctl_bridge/port/iface`): real bridges, fake
@@ -69,7 +68,7 @@ final class BridgeCache {
         for br in bridgeRows {
             let name = ctx.string("Bridge", br, "name") ?? ""
             guard bridgeNames.insert(name).inserted else {
-                Console.warn("\(name): database contains duplicate bridge name")
+                VsctlLog.warn("\(name): database contains duplicate bridge name")
                 continue
             }
             let bridge = addBridge(name: name, row: br, parent: nil, vlan: 0)
@@ -91,7 +90,7 @@ final class BridgeCache {
                 let portName = ctx.string("Port", p, "name") ?? ""
                 if let existing = ports[portName] {
                     if existing.row == p {
-                        Console.warn("\(portName): port is in multiple bridges (\(name) and \(existing.bridge.name))")
+                        VsctlLog.warn("\(portName): port is in multiple bridges (\(name) and \(existing.bridge.name))")
                     } else {
                         VsctlLog.log("vsctl", .err, "\(portName): database contains duplicate port name")
                     }
@@ -103,7 +102,7 @@ final class BridgeCache {
                     let ifaceName = ctx.string("Interface", i, "name") ?? ""
                     if let existing = interfaces[ifaceName] {
                         if existing.row == i {
-                            Console.warn("\(ifaceName): interface is in multiple ports (\(existing.port.name) and \(portName))")
+                            VsctlLog.warn("\(ifaceName): interface is in multiple ports (\(existing.port.name) and \(portName))")
                         } else {
                             VsctlLog.log("vsctl", .err, "\(ifaceName): database contains duplicate interface name")
                         }
@@ -127,7 +126,7 @@ final class BridgeCache {
         let bridge = Bridge(name: name, row: row, parent: parent, vlan: vlan)
         if let parent {
             if let conflict = parent.children[vlan] {
-                Console.warn("\(parent.name): bridge has multiple VLAN bridges (\(name) and \(conflict.name)) for VLAN \(vlan), but only one is allowed")
+                VsctlLog.warn("\(parent.name): bridge has multiple VLAN bridges (\(name) and \(conflict.name)) for VLAN \(vlan), but only one is allowed")
             } else {
                 parent.children[vlan] = bridge
             }

@@ -1,11 +1,5 @@
-import Daemon
 import JSON
 import OVSDB
-
-extension Console {
-    /// A vlog warning from ovs-vsctl's own module.
-    static func warn(_ message: String) { VsctlLog.log("vsctl", .warn, message) }
-}
 
 /// The lookups and edits the bridge, port and interface commands share (`find_bridge`,
 /// `check_conflicts`, `del_port`, …).

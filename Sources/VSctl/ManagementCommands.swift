@@ -1,4 +1,3 @@
-import Daemon
 import OVSDB
 
 /// Controllers, fail modes, managers and SSL.
@@ -56,7 +55,7 @@ enum ManagementCommands {
         let probe = ctx.value("--inactivity-probe")
         return targets.map { target in
             if !TargetNames.isValid(target, openFlow: openFlow) {
-                Console.warn("target type \"\(target)\" is possibly erroneous")
+                VsctlLog.warn("target type \"\(target)\" is possibly erroneous")
             }
             let row = ctx.transaction.insert(table)
             ctx.write(table, row, "target", string: target)

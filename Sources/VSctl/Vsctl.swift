@@ -160,9 +160,9 @@ public enum Vsctl {
             }
             if !s.strongReference {
                 if !s.weakReference {
-                    Console.warn("row id \"\(name)\" was created but no reference to it was inserted, so it will not actually appear in the database")
+                    VsctlLog.warn("row id \"\(name)\" was created but no reference to it was inserted, so it will not actually appear in the database")
                 } else {
-                    Console.warn("row id \"\(name)\" was created but only a weak reference to it was inserted, so it will not actually appear in the database")
+                    VsctlLog.warn("row id \"\(name)\" was created but only a weak reference to it was inserted, so it will not actually appear in the database")
                 }
             }
         }

@@ -71,6 +71,9 @@ enum VsctlLog {
     /// `--no-syslog`: vsctl's own messages go to syslog only at WARN and above.
     static func quietSyslog() { syslog["vsctl"] = .warn }
 
+    /// A warning from ovs-vsctl's own module.
+    static func warn(_ message: String) { log("vsctl", .warn, message) }
+
     static func log(_ module: String, _ level: Level, _ message: String) {
         let toConsole = level <= (console[module] ?? consoleDefault)
         let toSyslog = level <= (syslog[module] ?? syslogDefault)

@@ -108,10 +108,14 @@ def test_kill9_under_load_loses_no_acknowledged_transaction():
                 server.kill()
                 client.close()
 
-            # Both tools can read the file as the crash left it.
-            for tool in (TOOL, DEBIAN_TOOL):
-                subprocess.run([tool, "show-log", server.db], check=True,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            # Our tool reads the file as the crash left it. Debian's refuses a record the kill
+            # cut short (a multi-page write interrupted by SIGKILL; Open vSwitch's own server
+            # leaves the same), so it must read the file once our server has reopened it and
+            # dropped that torn tail.
+            subprocess.run([TOOL, "show-log", server.db], check=True,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            debian_read_crashed = subprocess.run([DEBIAN_TOOL, "show-log", server.db],
+                                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
             server.launch()
             rows = Client(server.sock).call("transact", ["Crash", {
                 "op": "select", "table": "Txn", "where": [], "columns": ["id", "part"]}])
@@ -122,6 +126,12 @@ def test_kill9_under_load_loses_no_acknowledged_transaction():
             assert not half, f"round {round_no}: half-applied transactions {half}"
             missing = acknowledged - set(parts)
             assert not missing, f"round {round_no}: acknowledged but lost {sorted(missing)[:10]}"
+            if not debian_read_crashed:
+                # The server drops the torn tail before its first write.
+                marker = txn_ops(-1 - round_no, True)
+                assert "error" not in str(Client(server.sock).call("transact", marker)["result"])
+                subprocess.run([DEBIAN_TOOL, "show-log", server.db], check=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         assert len(acknowledged) > 100
     finally:
         server.stop()
