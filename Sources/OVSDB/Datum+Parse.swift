@@ -216,7 +216,8 @@ public struct TokenScanner {
     private let bytes: [UInt8]
     public private(set) var position = 0
 
-    public init(_ s: String) { bytes = Array(s.utf8) }
+    /// Text ends at a NUL, as the C strings of a command line do.
+    public init(_ s: String) { bytes = Array(s.utf8.prefix { $0 != 0 }) }
 
     public var peek: UInt8? { position < bytes.count ? bytes[position] : nil }
     public var atEnd: Bool { position >= bytes.count }
