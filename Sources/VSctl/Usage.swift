@@ -1,6 +1,7 @@
 import Daemon
 import JSON
 import OVSDB
+import Streams
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -192,14 +193,7 @@ Options:
   --dry-run                   do not commit changes to database
   --oneline                   print exactly one line of output per command
 
-Output formatting options:
-  -f, --format=FORMAT         set output formatting to FORMAT
-                              ("table", "html", "csv", or "json")
-  -d, --data=FORMAT           set table cell output formatting to
-                              FORMAT ("string", "bare", or "json")
-  --no-headings               omit table heading row
-  --pretty                    pretty-print JSON in output
-  --bare                      equivalent to "--format=list --data=bare --no-headings"
+""" + TableStyle.usage + """
 
 Logging options:
   -vSPEC, --verbose=SPEC   set logging levels
@@ -211,22 +205,8 @@ Logging options:
   --syslog-target=HOST:PORT  also send syslog msgs to HOST:PORT via UDP
   --no-syslog             equivalent to --verbose=vsctl:syslog:warn
 
-Active database connection methods:
-  tcp:HOST:PORT           PORT at remote HOST
-  ssl:HOST:PORT           SSL PORT at remote HOST
-  unix:FILE               Unix domain socket named FILE
-Passive database connection methods:
-  ptcp:PORT[:IP]          listen to TCP PORT on IP
-  pssl:PORT[:IP]          listen for SSL on PORT on IP
-  punix:FILE              listen on Unix domain socket FILE
-PKI configuration (required to use SSL):
-  -p, --private-key=FILE  file with private key
-  -c, --certificate=FILE  file with certificate for private key
-  -C, --ca-cert=FILE      file with peer CA certificate
-  --bootstrap-ca-cert=FILE  file with peer CA certificate to read or create
-SSL options:
-  --ssl-protocols=PROTOS  list of SSL protocols to enable
-  --ssl-ciphers=CIPHERS   list of SSL ciphers to enable
+
+""" + StreamTarget.usage("database", bootstrap: true) + """
 
 Other options:
   -h, --help                  display this help message

@@ -1,5 +1,6 @@
 import Daemon
 import OVSDB
+import Streams
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -25,24 +26,9 @@ enum Usage {
             The default SERVER is unix:\(rundir)/db.sock.
             The default DATABASE is Open_vSwitch.
 
-            Active SERVER connection methods:
-              tcp:HOST:PORT           PORT at remote HOST
-              ssl:HOST:PORT           SSL PORT at remote HOST
-              unix:FILE               Unix domain socket named FILE
-            Passive SERVER connection methods:
-              ptcp:PORT[:IP]          listen to TCP PORT on IP
-              pssl:PORT[:IP]          listen for SSL on PORT on IP
-              punix:FILE              listen on Unix domain socket FILE
-            PKI configuration (required to use SSL):
-              -p, --private-key=FILE  file with private key
-              -c, --certificate=FILE  file with certificate for private key
-              -C, --ca-cert=FILE      file with peer CA certificate
-              --bootstrap-ca-cert=FILE  file with peer CA certificate to read or create
-            SSL options:
-              --ssl-protocols=PROTOS  list of SSL protocols to enable
-              --ssl-ciphers=CIPHERS   list of SSL ciphers to enable
 
             """
+        s += StreamTarget.usage("SERVER", bootstrap: true)
         s += TableStyle.usage
         s += "  --timestamp                 timestamp \"monitor\" output"
         s += """
