@@ -144,8 +144,6 @@ struct RowSymbols {
         return u
     }
 
-    func exists(_ name: String) -> Bool { symbols[name] != nil }
-
     subscript(name: String) -> Symbol {
         get { symbols[name]! }
         set { symbols[name] = newValue }

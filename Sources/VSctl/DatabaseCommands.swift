@@ -117,10 +117,9 @@ enum DatabaseCommands {
             ctx.verify(table.name, row, a.column.name)
             let datum = ctx.value(table.name, row, a.column.name)
             if let keyText = a.key {
-                guard let valueType = a.column.type.value else {
+                guard a.column.type.isMap else {
                     throw VsctlError.fatal("cannot specify key to get for non-map column \(a.column.name)")
                 }
-                _ = valueType
                 let key = try DataText.atom(keyText, a.column.type.key, ctx.symbolResolver)
                 if let i = datum.index(of: key) {
                     ctx.output += datum.values![i].text
